@@ -1,0 +1,71 @@
+/* What generic kernel code may ask of the architecture. Everything that names a CSR,
+ * an SBI call or a RISC-V instruction stays behind these functions. */
+#ifndef RISCV_ARCH_H
+#define RISCV_ARCH_H
+
+#include <stdint.h>
+#include <stdbool.h>
+#include "memlayout.h"
+#include "trapframe.h"
+#include "cpu.h"
+
+struct machine_info;
+struct cpu;
+
+/* Per-hart state lives in struct cpu, found through tp. */
+static inline struct cpu *arch_this_cpu(void) { return (struct cpu *)cpu_get_tp(); }
+static inline void arch_set_this_cpu(struct cpu *c) { cpu_set_tp((uint64_t)c); }
+
+static inline void arch_intr_on(void) { cpu_intr_on(); }
+static inline void arch_intr_off(void) { cpu_intr_off(); }
+/* Sleep until an interrupt is pending, then take it. Called with interrupts off. */
+static inline void arch_wait_for_interrupt(void) { cpu_wfi(); cpu_intr_on(); cpu_intr_off(); }
+
+/* Boot and trap set-up (trap.c): trap vector, counters, firmware probing. */
+void arch_early_init(void);
+void arch_trap_init_hart(void);
+void arch_describe(void);
+void arch_early_putc(char c);
+
+/* Timer (timer.c): periodic ticks at hz and a monotonic clock. */
+void arch_timer_init(const struct machine_info *mi, unsigned hz);
+void arch_timer_arm_next(void);
+uint64_t arch_time_ns(void);
+const char *arch_timer_kind(void);
+
+/* Kernel address space (mmu.c). */
+extern uint64_t kernel_phys_base;
+void arch_mmu_init(const struct machine_info *mi);
+void *arch_mmio_map(uint64_t pa, uint64_t size);
+bool arch_kstack_map(int slot, uint64_t *top);
+void arch_kstack_unmap(int slot);
+uint64_t *arch_kernel_root(void);
+int arch_asid_bits(void);
+/* Load an address space; flush its ASID first when it was just (re)assigned. */
+void arch_mm_activate(uint64_t *root, unsigned asid, bool fresh);
+/* If this hart translates through root, switch it to the kernel-only table. */
+void arch_mm_deactivate(uint64_t *root);
+void arch_tlb_flush_page(uint64_t va, unsigned asid);
+void arch_tlb_flush_asid(unsigned asid);
+/* After changing kernel mappings (global entries, every ASID). */
+void arch_tlb_flush_kernel_range(uint64_t va, uint64_t size);
+
+/* Touching user memory: only between these two calls is sstatus.SUM set. */
+static inline void arch_user_access_begin(void) { csr_set(sstatus, SSTATUS_SUM); }
+static inline void arch_user_access_end(void) { csr_clear(sstatus, SSTATUS_SUM); }
+
+/* User register state (trap.c). */
+void arch_tf_init_user(struct trapframe *tf, uint64_t entry, uint64_t sp);
+void arch_context_init(struct context *ctx, uint64_t sp, void (*fn)(void));
+__attribute__((noreturn)) void trap_return_user(struct trapframe *tf);
+void arch_fpu_switch_out(struct trapframe *tf, struct fpu_state *st);
+void arch_fpu_switch_in(const struct trapframe *tf, const struct fpu_state *st);
+
+/* Power (sbi.c). */
+__attribute__((noreturn)) void arch_power_off(bool failure);
+__attribute__((noreturn)) void arch_reboot(void);
+
+/* Diagnostics (trap.c). */
+void arch_backtrace(uint64_t fp, uint64_t pc);
+
+#endif

@@ -1,0 +1,68 @@
+/* The tick: a periodic timer interrupt at `hz`, programmed through Sstc's stimecmp when the
+ * hart has it (and the firmware let us use it) or else through the SBI TIME extension. */
+#include "arch.h"
+#include "csr.h"
+#include "sbi.h"
+#include "dev/devtree.h"
+#include "dev/console.h"
+#include "proc/sched.h"
+
+extern volatile bool trap_probe_active, trap_probe_faulted;
+
+static struct {
+    uint64_t timebase_hz;
+    uint64_t interval;      /* timebase ticks between timer interrupts */
+    uint64_t next;          /* the deadline currently programmed */
+    bool sstc;
+} timer;
+
+static void timer_program(uint64_t when)
+{
+    if (timer.sstc)
+        csr_write(CSR_STIMECMP, when);
+    else
+        sbi_set_timer(when);
+}
+
+/* stimecmp exists only if the hart has Sstc and M-mode set menvcfg.STCE; otherwise the write traps. */
+static bool timer_probe_sstc(void)
+{
+    trap_probe_faulted = false;
+    trap_probe_active = true;
+    csr_write(CSR_STIMECMP, UINT64_MAX);
+    trap_probe_active = false;
+    return !trap_probe_faulted;
+}
+
+void arch_timer_init(const struct machine_info *mi, unsigned hz)
+{
+    const struct dt_hart *h = devtree_boot_hart(mi, this_cpu()->hartid);
+    timer.timebase_hz = mi->timebase_hz ? mi->timebase_hz : 10000000;
+    timer.interval = timer.timebase_hz / hz;
+    if (timer.interval == 0)
+        timer.interval = 1;
+    timer.sstc = h && h->has_sstc && timer_probe_sstc();
+    timer.next = cpu_time() + timer.interval;
+    timer_program(timer.next);
+}
+
+/* Advance by whole intervals so ticks do not drift; skip ticks that were missed. */
+void arch_timer_arm_next(void)
+{
+    uint64_t now = cpu_time();
+    timer.next += timer.interval;
+    if (timer.next <= now)
+        timer.next = now + timer.interval;
+    timer_program(timer.next);
+}
+
+uint64_t arch_time_ns(void)
+{
+    uint64_t t = cpu_time(), tb = timer.timebase_hz ? timer.timebase_hz : 10000000;
+    return (t / tb) * 1000000000ULL + (t % tb) * 1000000000ULL / tb;
+}
+
+const char *arch_timer_kind(void)
+{
+    return timer.sstc ? "Sstc stimecmp" : "SBI TIME";
+}

@@ -1,0 +1,65 @@
+/* Console output and kprintf. Before console_init (and on machines whose DT describes no
+ * supported UART) characters go to the SBI firmware console. */
+#include <stdarg.h>
+#include "dev/console.h"
+#include "dev/devtree.h"
+#include "dev/uart16550.h"
+#include "lib/printf.h"
+#include "arch.h"
+
+static struct {
+    const struct console_driver *drv;
+    void *regs;
+    struct uart16550 ns16550;
+} console;
+
+bool console_init(const struct machine_info *mi)
+{
+    const struct dt_uart *u = &mi->uart;
+    if (u->kind != DT_UART_NS16550 || u->base == 0)
+        return false;
+    void *base = arch_mmio_map(u->base, u->size ? u->size : 0x100);
+    if (!base)
+        return false;
+    console.ns16550 = (struct uart16550){ base, u->reg_shift, u->reg_io_width ? u->reg_io_width : 1 };
+    uart16550_init(&console.ns16550);
+    console.regs = &console.ns16550;
+    console.drv = &uart16550_driver;
+    return true;
+}
+
+const char *console_name(void)
+{
+    return console.drv ? console.drv->name : "sbi";
+}
+
+void console_putc(char c)
+{
+    if (c == '\n')
+        console_putc('\r');
+    if (console.drv)
+        console.drv->putc(console.regs, c);
+    else
+        arch_early_putc(c);
+}
+
+void console_write(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        console_putc(s[i]);
+}
+
+static void console_emit(char c, void *arg)
+{
+    (void)arg;
+    console_putc(c);
+}
+
+int kprintf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = kvformat(console_emit, NULL, fmt, ap);
+    va_end(ap);
+    return n;
+}

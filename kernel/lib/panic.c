@@ -1,0 +1,26 @@
+/* kpanic: report a broken kernel invariant with a backtrace, then power off. */
+#include <stdarg.h>
+#include "lib/panic.h"
+#include "lib/printf.h"
+#include "dev/console.h"
+#include "arch.h"
+
+static void panic_emit(char c, void *arg)
+{
+    (void)arg;
+    char s[2] = { c, 0 };
+    kprintf("%s", s);
+}
+
+void kpanic(const char *fmt, ...)
+{
+    va_list ap;
+    arch_intr_off();
+    kprintf("\npanic: ");
+    va_start(ap, fmt);
+    kvformat(panic_emit, NULL, fmt, ap);
+    va_end(ap);
+    kprintf("\n");
+    arch_backtrace(cpu_frame_pointer(), (uint64_t)__builtin_return_address(0));
+    arch_power_off(true);
+}

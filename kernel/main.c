@@ -1,0 +1,135 @@
+/* kmain: the boot hart's path from the first C code at the linked address to the scheduler.
+ * The order of events is described in docs/boot.md. */
+#include "arch.h"
+#include "dev/devtree.h"
+#include "dev/console.h"
+#include "mm/page.h"
+#include "fs/initramfs.h"
+#include "proc/proc.h"
+#include "proc/sched.h"
+#include "lib/cmdline.h"
+#include "lib/kstring.h"
+#include "lib/panic.h"
+#include "lib/random.h"
+
+#define DTB_MAX_SIZE (16UL << 20)
+#define MAX_HOLES 32
+
+static struct machine_info machine;
+extern char _kernel_start[], _kernel_end[];
+
+static void boot_print_machine(const struct machine_info *mi, uint64_t dtb_pa)
+{
+    kprintf("rvix: device tree at %#lx (%lu bytes), model \"%s\"\n", dtb_pa, mi->dtb_size, mi->model);
+    for (int i = 0; i < mi->nmem; i++)
+        kprintf("rvix: memory %#lx-%#lx (%lu MiB)\n", mi->mem[i].base,
+                mi->mem[i].base + mi->mem[i].size - 1, mi->mem[i].size >> 20);
+    for (int i = 0; i < mi->nreserved; i++)
+        kprintf("rvix: reserved %#lx-%#lx\n", mi->reserved[i].base,
+                mi->reserved[i].base + mi->reserved[i].size - 1);
+    kprintf("rvix: console %s at %#lx (%s, reg-shift %u, io-width %u, irq %u)\n",
+            mi->uart.compatible[0] ? mi->uart.compatible : "none", mi->uart.base, console_name(),
+            mi->uart.reg_shift, mi->uart.reg_io_width, mi->uart.irq);
+    kprintf("rvix: timebase %lu Hz\n", mi->timebase_hz);
+    if (mi->plic.present)
+        kprintf("rvix: PLIC at %#lx, %u sources\n", mi->plic.base, mi->plic.ndev);
+    for (int i = 0; i < mi->nharts; i++) {
+        const struct dt_hart *h = &mi->harts[i];
+        kprintf("rvix: hart %u: %s, mmu %s, isa %s%s, PLIC S-context %d\n", h->hartid,
+                h->okay ? "okay" : "disabled", h->has_mmu ? h->mmu_type : "none", h->isa,
+                h->has_sstc ? " (sstc)" : "", h->plic_s_context);
+    }
+    if (mi->has_initrd)
+        kprintf("rvix: initrd %#lx-%#lx\n", mi->initrd_start, mi->initrd_end);
+    kprintf("rvix: bootargs \"%s\"\n", mi->bootargs);
+}
+
+static void boot_add_hole(struct page_region *holes, int *n, uint64_t base, uint64_t size)
+{
+    if (size && *n < MAX_HOLES)
+        holes[(*n)++] = (struct page_region){ base, size };
+}
+
+/* RAM the allocator may hand out: all memory minus the kernel, the DT, the initrd and
+ * whatever the firmware reserved for itself. */
+static void boot_init_pages(const struct machine_info *mi, uint64_t dtb_pa)
+{
+    struct page_region ram[DT_MAX_MEM], holes[MAX_HOLES];
+    int nholes = 0;
+    for (int i = 0; i < mi->nmem; i++)
+        ram[i] = (struct page_region){ mi->mem[i].base, mi->mem[i].size };
+    boot_add_hole(holes, &nholes, kernel_phys_base, (uint64_t)(_kernel_end - _kernel_start));
+    boot_add_hole(holes, &nholes, dtb_pa, mi->dtb_size);
+    if (mi->has_initrd && mi->initrd_end > mi->initrd_start)
+        boot_add_hole(holes, &nholes, mi->initrd_start, mi->initrd_end - mi->initrd_start);
+    for (int i = 0; i < mi->nreserved; i++)
+        boot_add_hole(holes, &nholes, mi->reserved[i].base, mi->reserved[i].size);
+    if (page_init(ram, mi->nmem, holes, nholes))
+        kpanic("no usable memory");
+    kprintf("rvix: %lu pages free of %lu\n", page_free_count(), page_total_count());
+}
+
+/* A loader-provided initrd (QEMU -initrd, U-Boot booti) wins over the embedded archive. */
+static void boot_init_initramfs(const struct machine_info *mi)
+{
+    if (mi->has_initrd && mi->initrd_end > mi->initrd_start) {
+        const void *blob = pa_to_kva(mi->initrd_start);
+        if (initramfs_init(blob, mi->initrd_end - mi->initrd_start) == 0) {
+            kprintf("rvix: initramfs from the loader, %lu entries\n", initramfs_count());
+            return;
+        }
+    }
+    if (initramfs_init(initramfs_embedded, (size_t)(initramfs_embedded_end - initramfs_embedded)) == 0)
+        kprintf("rvix: embedded initramfs, %lu entries\n", initramfs_count());
+}
+
+/* spawn=/a,/b starts several programs side by side; otherwise init= (default /init) runs alone. */
+static void boot_start_processes(const char *bootargs)
+{
+    char list[256], init[128];
+    if (cmdline_get(bootargs, "spawn", list, sizeof list)) {
+        for (char *path = list, *comma; path && *path; path = comma) {
+            comma = strchr(path, ',');
+            if (comma)
+                *comma++ = 0;
+            int pid = proc_spawn(path, NULL);
+            if (pid < 0)
+                kprintf("kernel: cannot start %s: error %d\n", path, -pid);
+        }
+        return;
+    }
+    if (!cmdline_get(bootargs, "init", init, sizeof init))
+        kstrlcpy(init, "/init", sizeof init);
+    int pid = proc_spawn(init, NULL);
+    if (pid < 0 && !cmdline_get(bootargs, "init", list, sizeof list))
+        pid = proc_spawn("/sbin/init", NULL);
+    if (pid < 0)
+        kprintf("kernel: cannot start init %s: error %d\n", init, -pid);
+}
+
+void kmain(uint64_t hartid, uint64_t dtb_pa)
+{
+    char err[128];
+    sched_init_hart((uint32_t)hartid);
+    arch_early_init();
+    mm_direct_offset = DIRECT_MAP_BASE;
+    kprintf("\nrvix: booting on hart %lu, kernel at %#lx\n", hartid, kernel_phys_base);
+    if (devtree_scan(pa_to_kva(dtb_pa), DTB_MAX_SIZE, &machine, err, sizeof err))
+        kpanic("device tree at %#lx rejected: %s", dtb_pa, err);
+    boot_init_pages(&machine, dtb_pa);
+    arch_mmu_init(&machine);
+    console_init(&machine);
+    boot_print_machine(&machine, dtb_pa);
+    arch_describe();
+    sched_set_hz((unsigned)cmdline_get_ulong(machine.bootargs, "tick", 100));
+    if (sched_hz() < 10 || sched_hz() > 10000)
+        sched_set_hz(100);
+    arch_timer_init(&machine, sched_hz());
+    kprintf("rvix: timer %u Hz via %s; Sv39 with %d ASID bits\n", sched_hz(), arch_timer_kind(),
+            arch_asid_bits());
+    random_seed(arch_time_ns() ^ hartid);
+    boot_init_initramfs(&machine);
+    proc_init();
+    boot_start_processes(machine.bootargs);
+    sched_loop();
+}

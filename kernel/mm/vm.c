@@ -1,0 +1,334 @@
+/* User address spaces: regions, demand-zero paging, copy-on-write fork, ASIDs.
+ * Every PTE change is followed by the narrowest sfence.vma that covers it (docs/memory.md). */
+#include "mm/vm.h"
+#include "mm/page.h"
+#include "mm/kmalloc.h"
+#include "lib/errno.h"
+#include "lib/kstring.h"
+#include "lib/panic.h"
+#include "arch.h"
+
+#define ASID_MAX 4096
+
+static struct {
+    uint8_t used[ASID_MAX / 8];
+    unsigned limit;             /* usable ASIDs are [1, limit) */
+} asids;
+
+static unsigned asid_alloc(void)
+{
+    if (asids.limit == 0) {
+        int bits = arch_asid_bits();
+        asids.limit = bits >= 12 ? ASID_MAX : (1u << bits);
+    }
+    for (unsigned a = 1; a < asids.limit; a++) {
+        if (!(asids.used[a / 8] & (1u << (a % 8)))) {
+            asids.used[a / 8] |= (uint8_t)(1u << (a % 8));
+            return a;
+        }
+    }
+    return 0;   /* none left: share ASID 0 and flush on every switch */
+}
+
+static void asid_free(unsigned a)
+{
+    if (a)
+        asids.used[a / 8] &= (uint8_t)~(1u << (a % 8));
+}
+
+struct mm *vm_create(void)
+{
+    struct mm *mm = kmalloc(sizeof *mm);
+    if (!mm)
+        return NULL;
+    mm->root = pt_create();
+    if (!mm->root) {
+        kfree(mm);
+        return NULL;
+    }
+    pt_share_kernel(mm->root, arch_kernel_root());
+    mm->asid = asid_alloc();
+    mm->asid_fresh = true;
+    mm->mmap_top = USER_MMAP_TOP;
+    mm->stack_top = USER_STACK_TOP;
+    return mm;
+}
+
+void vm_destroy(struct mm *mm)
+{
+    if (!mm)
+        return;
+    /* Never leave satp pointing at a table that is about to be freed. */
+    arch_mm_deactivate(mm->root);
+    for (struct vm_area *a = mm->areas, *next; a; a = next) {
+        next = a->next;
+        kfree(a);
+    }
+    pt_destroy(mm->root, true);
+    arch_tlb_flush_asid(mm->asid);
+    asid_free(mm->asid);
+    kfree(mm);
+}
+
+void vm_activate(struct mm *mm)
+{
+    arch_mm_activate(mm->root, mm->asid, mm->asid_fresh || mm->asid == 0);
+    mm->asid_fresh = false;
+}
+
+struct vm_area *vm_area_find(struct mm *mm, uint64_t va)
+{
+    for (struct vm_area *a = mm->areas; a && a->start <= va; a = a->next)
+        if (va < a->end)
+            return a;
+    return NULL;
+}
+
+int vm_area_add(struct mm *mm, uint64_t start, uint64_t end, unsigned prot, unsigned flags)
+{
+    if ((start | end) & (PAGE_SIZE - 1) || start >= end || end > USER_TOP)
+        return -EINVAL;
+    struct vm_area **link = &mm->areas;
+    while (*link && (*link)->end <= start)
+        link = &(*link)->next;
+    if (*link && (*link)->start < end)
+        return -EINVAL;
+    struct vm_area *a = kmalloc(sizeof *a);
+    if (!a)
+        return -ENOMEM;
+    *a = (struct vm_area){ start, end, prot, flags, *link };
+    *link = a;
+    return 0;
+}
+
+static void vm_unmap_range(struct mm *mm, uint64_t start, uint64_t end)
+{
+    pt_unmap(mm->root, start, end - start, true);
+    for (uint64_t va = start; va < end; va += PAGE_SIZE)
+        arch_tlb_flush_page(va, mm->asid);
+}
+
+/* Cut [start, end) out of every region, splitting a region that straddles it. */
+int vm_area_remove(struct mm *mm, uint64_t start, uint64_t end)
+{
+    if ((start | end) & (PAGE_SIZE - 1) || start >= end || end > USER_TOP)
+        return -EINVAL;
+    for (struct vm_area **link = &mm->areas; *link;) {
+        struct vm_area *a = *link;
+        if (a->end <= start || a->start >= end) {
+            link = &a->next;
+            continue;
+        }
+        if (a->start < start && a->end > end) {
+            struct vm_area *tail = kmalloc(sizeof *tail);
+            if (!tail)
+                return -ENOMEM;
+            *tail = (struct vm_area){ end, a->end, a->prot, a->flags, a->next };
+            a->end = start;
+            a->next = tail;
+            break;
+        }
+        if (a->start < start) {
+            a->end = start;
+            link = &a->next;
+        } else if (a->end > end) {
+            a->start = end;
+            link = &a->next;
+        } else {
+            *link = a->next;
+            kfree(a);
+        }
+    }
+    vm_unmap_range(mm, start, end);
+    return 0;
+}
+
+static bool vm_access_allowed(unsigned prot, enum vm_access access)
+{
+    switch (access) {
+    case VM_ACCESS_WRITE: return prot & VM_WRITE;
+    case VM_ACCESS_EXEC: return prot & VM_EXEC;
+    default: return prot & VM_READ;
+    }
+}
+
+/* A write to a shared copy-on-write page: copy it unless we are its last user. */
+static int vm_break_cow(struct mm *mm, pte_t *pte, uint64_t va, unsigned prot)
+{
+    void *old = pa_to_kva(pte_to_pa(*pte));
+    if (page_refcount(old) == 1) {
+        *pte = pte_leaf(pte_to_pa(*pte), prot | VM_USER);
+    } else {
+        void *copy = page_alloc();
+        if (!copy)
+            return -ENOMEM;
+        memcpy(copy, old, PAGE_SIZE);
+        *pte = pte_leaf(kva_to_pa(copy), prot | VM_USER);
+        page_put(old);
+    }
+    arch_tlb_flush_page(va, mm->asid);
+    return 0;
+}
+
+int vm_fault(struct mm *mm, uint64_t va, enum vm_access access)
+{
+    struct vm_area *a = mm ? vm_area_find(mm, va) : NULL;
+    if (!a || !vm_access_allowed(a->prot, access))
+        return -EFAULT;
+    va &= ~(PAGE_SIZE - 1);
+    pte_t *pte = pt_walk(mm->root, va, true);
+    if (!pte)
+        return -ENOMEM;
+    if (pte_valid(*pte)) {
+        if (access == VM_ACCESS_WRITE && (pte_to_vm(*pte) & VM_COW))
+            return vm_break_cow(mm, pte, va, a->prot);
+        /* Already mapped as allowed: a stale TLB entry; the flush below makes the retry succeed. */
+        arch_tlb_flush_page(va, mm->asid);
+        return 0;
+    }
+    void *page = page_alloc();
+    if (!page)
+        return -ENOMEM;
+    *pte = pte_leaf(kva_to_pa(page), a->prot | VM_USER);
+    arch_tlb_flush_page(va, mm->asid);
+    return 0;
+}
+
+/* Is va mapped with a PTE that already allows this access without a fault? */
+static bool vm_pte_allows(struct mm *mm, uint64_t va, enum vm_access access)
+{
+    pte_t *pte = pt_walk(mm->root, va, false);
+    if (!pte || !pte_valid(*pte) || !(pte_to_vm(*pte) & VM_USER))
+        return false;
+    return vm_access_allowed(pte_to_vm(*pte), access);
+}
+
+int vm_check(struct mm *mm, uint64_t va, size_t len, enum vm_access access)
+{
+    if (!mm || va >= USER_TOP || len > USER_TOP - va)
+        return -EFAULT;
+    if (len == 0)
+        return 0;
+    for (uint64_t page = va & ~(PAGE_SIZE - 1); page < va + len; page += PAGE_SIZE) {
+        if (vm_pte_allows(mm, page, access))
+            continue;
+        if (vm_fault(mm, page, access))
+            return -EFAULT;
+    }
+    return 0;
+}
+
+int vm_write(struct mm *mm, uint64_t va, const void *src, size_t len)
+{
+    if (vm_check(mm, va, len, VM_ACCESS_WRITE))
+        return -EFAULT;
+    const uint8_t *s = src;
+    while (len) {
+        paddr_t pa;
+        if (!pt_lookup(mm->root, va, &pa, NULL))
+            return -EFAULT;
+        size_t chunk = PAGE_SIZE - (va & (PAGE_SIZE - 1));
+        if (chunk > len)
+            chunk = len;
+        memcpy(pa_to_kva(pa), s, chunk);
+        s += chunk;
+        va += chunk;
+        len -= chunk;
+    }
+    return 0;
+}
+
+/* The page at va, present in the page table (allocated zeroed if needed), as a kernel pointer. */
+static void *vm_page_present(struct mm *mm, uint64_t va)
+{
+    struct vm_area *a = vm_area_find(mm, va);
+    if (!a)
+        return NULL;
+    pte_t *pte = pt_walk(mm->root, va, true);
+    if (!pte)
+        return NULL;
+    if (!pte_valid(*pte)) {
+        void *page = page_alloc();
+        if (!page)
+            return NULL;
+        *pte = pte_leaf(kva_to_pa(page), a->prot | VM_USER);
+        arch_tlb_flush_page(va & ~(PAGE_SIZE - 1), mm->asid);
+    }
+    return pa_to_kva(pte_to_pa(*pte));
+}
+
+int vm_fill(struct mm *mm, uint64_t va, const void *src, size_t len)
+{
+    const uint8_t *s = src;
+    while (len) {
+        uint8_t *page = vm_page_present(mm, va);
+        if (!page)
+            return -ENOMEM;
+        size_t off = va & (PAGE_SIZE - 1), chunk = PAGE_SIZE - off;
+        if (chunk > len)
+            chunk = len;
+        memcpy(page + off, s, chunk);
+        s += chunk;
+        va += chunk;
+        len -= chunk;
+    }
+    return 0;
+}
+
+struct fork_ctx {
+    struct mm *child;
+    unsigned prot;
+};
+
+/* Share one parent page with the child; writable pages become read-only COW in both. */
+static int vm_fork_leaf(pte_t *pte, uint64_t va, void *arg)
+{
+    struct fork_ctx *fc = arg;
+    pte_t *cpte = pt_walk(fc->child->root, va, true);
+    if (!cpte)
+        return -ENOMEM;
+    unsigned prot = pte_to_vm(*pte);
+    if (prot & VM_WRITE)
+        *pte = pte_leaf(pte_to_pa(*pte), (prot & ~VM_WRITE) | VM_COW);
+    *cpte = *pte;
+    page_get(pa_to_kva(pte_to_pa(*pte)));
+    return 0;
+}
+
+struct mm *vm_fork(struct mm *mm)
+{
+    struct mm *child = vm_create();
+    if (!child)
+        return NULL;
+    child->brk_start = mm->brk_start;
+    child->brk = mm->brk;
+    child->mmap_top = mm->mmap_top;
+    child->stack_top = mm->stack_top;
+    for (struct vm_area *a = mm->areas; a; a = a->next) {
+        struct fork_ctx fc = { child, a->prot };
+        if (vm_area_add(child, a->start, a->end, a->prot, a->flags) ||
+            pt_for_each_leaf(mm->root, a->start, a->end - a->start, vm_fork_leaf, &fc)) {
+            vm_destroy(child);
+            arch_tlb_flush_asid(mm->asid);
+            return NULL;
+        }
+    }
+    /* The parent's writable entries just became read-only. */
+    arch_tlb_flush_asid(mm->asid);
+    return child;
+}
+
+static int vm_count_leaf(pte_t *pte, uint64_t va, void *arg)
+{
+    (void)pte;
+    (void)va;
+    (*(size_t *)arg)++;
+    return 0;
+}
+
+size_t vm_resident_pages(struct mm *mm)
+{
+    size_t n = 0;
+    pt_for_each_leaf(mm->root, 0, USER_TOP, vm_count_leaf, &n);
+    return n;
+}

@@ -1,0 +1,67 @@
+/* User address spaces: a root page table plus a sorted list of regions (text, data, heap,
+ * stack, mmap areas). Pages are allocated on first touch and shared copy-on-write by fork. */
+#ifndef MM_VM_H
+#define MM_VM_H
+
+#include <stdint.h>
+#include <stddef.h>
+#include <stdbool.h>
+#include "pagetable.h"
+
+enum vm_access { VM_ACCESS_READ, VM_ACCESS_WRITE, VM_ACCESS_EXEC };
+
+#define VMA_STACK  1u   /* grows down; a guard page below is never mapped */
+#define VMA_HEAP   2u   /* the brk area */
+
+struct vm_area {
+    uint64_t start, end;        /* page aligned, [start, end) */
+    unsigned prot;              /* VM_READ | VM_WRITE | VM_EXEC (VM_USER is implied) */
+    unsigned flags;             /* VMA_* */
+    struct vm_area *next;       /* sorted by start */
+};
+
+struct mm {
+    pte_t *root;
+    struct vm_area *areas;
+    unsigned asid;
+    bool asid_fresh;            /* flush the ASID on the next activation */
+    uint64_t brk_start, brk;    /* heap: [brk_start, brk) */
+    uint64_t mmap_top;          /* next mmap search starts below this */
+    uint64_t stack_top;
+};
+
+#define USER_STACK_TOP   (USER_TOP - PAGE_SIZE)
+#define USER_STACK_SIZE  (8UL << 20)
+#define USER_MMAP_TOP    (USER_STACK_TOP - USER_STACK_SIZE - (1UL << 30))
+#define USER_PIE_BASE    0x2000000000UL
+
+struct mm *vm_create(void);
+void vm_destroy(struct mm *mm);
+/* Make mm the address space this hart translates through. */
+void vm_activate(struct mm *mm);
+/* Add a region; -EINVAL if it overlaps one or is outside user space, -ENOMEM. */
+int vm_area_add(struct mm *mm, uint64_t start, uint64_t end, unsigned prot, unsigned flags);
+struct vm_area *vm_area_find(struct mm *mm, uint64_t va);
+/* Remove [start, end) from the regions and unmap it (munmap and brk shrinking). */
+int vm_area_remove(struct mm *mm, uint64_t start, uint64_t end);
+/* Resolve a fault at va: demand-zero or copy-on-write. 0, or -EFAULT when the access is not allowed. */
+int vm_fault(struct mm *mm, uint64_t va, enum vm_access access);
+/* A copy-on-write duplicate of mm (fork). NULL on ENOMEM. */
+struct mm *vm_fork(struct mm *mm);
+/* Check that [va, va+len) may be accessed, faulting pages in; 0 or -EFAULT. */
+int vm_check(struct mm *mm, uint64_t va, size_t len, enum vm_access access);
+/* Write into any address space (not only the active one) through the direct map. */
+int vm_write(struct mm *mm, uint64_t va, const void *src, size_t len);
+/* Fill pages of a region regardless of its protection (the ELF loader writing text). */
+int vm_fill(struct mm *mm, uint64_t va, const void *src, size_t len);
+size_t vm_resident_pages(struct mm *mm);
+
+/* vm_check on the current process. */
+int vm_check_current(uint64_t uva, size_t len);
+/* Copies between the kernel and the current process; 0 or -EFAULT. */
+int copy_to_user(uint64_t uva, const void *src, size_t len);
+int copy_from_user(void *dst, uint64_t uva, size_t len);
+/* Copy a NUL-terminated string of at most max-1 characters: its length, -EFAULT or -ENAMETOOLONG. */
+long copy_string_from_user(char *dst, uint64_t uva, size_t max);
+
+#endif

@@ -1,0 +1,178 @@
+/* exec: map PT_LOAD segments (file bytes copied, the rest demand-zero), set up the stack
+ * region and lay out argc, argv, envp and the auxiliary vector as the Linux ELF ABI does. */
+#include "proc/exec.h"
+#include "proc/proc.h"
+#include "proc/elf.h"
+#include "proc/sched.h"
+#include "mm/vm.h"
+#include "fs/initramfs.h"
+#include "lib/errno.h"
+#include "lib/kstring.h"
+#include "lib/random.h"
+#include "arch.h"
+
+#define AT_NULL    0
+#define AT_PHDR    3
+#define AT_PHENT   4
+#define AT_PHNUM   5
+#define AT_PAGESZ  6
+#define AT_BASE    7
+#define AT_FLAGS   8
+#define AT_ENTRY   9
+#define AT_UID     11
+#define AT_EUID    12
+#define AT_GID     13
+#define AT_EGID    14
+#define AT_PLATFORM 15
+#define AT_HWCAP   16
+#define AT_CLKTCK  17
+#define AT_SECURE  23
+#define AT_RANDOM  25
+#define AT_EXECFN  31
+
+/* AT_HWCAP: one bit per single-letter extension, 'a' = bit 0 (rv64imafdc). */
+#define HWCAP_ISA(c) (1UL << ((c) - 'a'))
+#define EXEC_HWCAP (HWCAP_ISA('i') | HWCAP_ISA('m') | HWCAP_ISA('a') | HWCAP_ISA('f') | \
+                    HWCAP_ISA('d') | HWCAP_ISA('c'))
+
+static unsigned exec_prot(unsigned elf_prot)
+{
+    return ((elf_prot & ELF_PROT_R) ? VM_READ : 0) | ((elf_prot & ELF_PROT_W) ? VM_WRITE : 0) |
+           ((elf_prot & ELF_PROT_X) ? VM_EXEC : 0);
+}
+
+static int exec_map_segments(struct mm *mm, const uint8_t *file, const struct elf_image *img, uint64_t bias)
+{
+    for (int i = 0; i < img->nseg; i++) {
+        const struct elf_segment *s = &img->seg[i];
+        uint64_t start = (s->vaddr + bias) & ~(PAGE_SIZE - 1);
+        uint64_t end = (s->vaddr + bias + s->memsz + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+        if (vm_area_add(mm, start, end, exec_prot(s->prot), 0))
+            return -ENOEXEC;
+        if (s->filesz && vm_fill(mm, s->vaddr + bias, file + s->offset, s->filesz))
+            return -ENOMEM;
+    }
+    return 0;
+}
+
+struct stack_builder {
+    struct mm *mm;
+    uint64_t sp;
+    int err;
+};
+
+static uint64_t stack_push_bytes(struct stack_builder *sb, const void *data, size_t len)
+{
+    sb->sp -= len;
+    if (!sb->err && vm_fill(sb->mm, sb->sp, data, len))
+        sb->err = -ENOMEM;
+    return sb->sp;
+}
+
+static size_t exec_count(const char *const v[], size_t *bytes)
+{
+    size_t n = 0;
+    for (; v && v[n]; n++)
+        *bytes += strlen(v[n]) + 1;
+    return n;
+}
+
+/* Strings first (highest), then the 16-byte-aligned vector: argc, argv[], 0, envp[], 0, auxv. */
+static int exec_build_stack(struct mm *mm, const char *path, const char *const argv[],
+                            const char *const envp[], const struct elf_image *img, uint64_t bias,
+                            uint64_t *sp_out)
+{
+    size_t bytes = strlen(path) + 1;
+    size_t argc = exec_count(argv, &bytes), envc = exec_count(envp, &bytes);
+    if (bytes > EXEC_ARG_MAX || argc + envc > EXEC_ARGC_MAX)
+        return -E2BIG;
+    struct stack_builder sb = { mm, mm->stack_top, 0 };
+    uint64_t execfn = stack_push_bytes(&sb, path, strlen(path) + 1);
+    uint64_t platform = stack_push_bytes(&sb, "riscv64", 8);
+    uint8_t rnd[16];
+    random_bytes(rnd, sizeof rnd);
+    uint64_t random = stack_push_bytes(&sb, rnd, sizeof rnd);
+    uint64_t ptrs[2 * 64];  /* strings are pushed in batches so the pointer array stays small */
+    uint64_t auxv[] = {
+        AT_PHDR, img->phdr_vaddr ? img->phdr_vaddr + bias : 0, AT_PHENT, img->phentsize,
+        AT_PHNUM, img->phnum, AT_PAGESZ, PAGE_SIZE, AT_BASE, 0, AT_FLAGS, 0,
+        AT_ENTRY, img->entry + bias, AT_UID, 0, AT_EUID, 0, AT_GID, 0, AT_EGID, 0,
+        AT_SECURE, 0, AT_RANDOM, random, AT_HWCAP, EXEC_HWCAP, AT_CLKTCK, sched_hz(),
+        AT_PLATFORM, platform, AT_EXECFN, execfn, AT_NULL, 0 };
+    size_t words = 1 + argc + 1 + envc + 1 + sizeof auxv / 8;
+    /* Reserve the vector's space below the strings, then fill it from the bottom up. */
+    uint64_t strings_end = sb.sp;
+    uint64_t vec = (strings_end - bytes + strlen(path) + 1 - words * 8 - 8) & ~15UL;
+    if (vec < mm->stack_top - USER_STACK_SIZE + PAGE_SIZE)
+        return -E2BIG;
+    uint64_t w = vec;
+    uint64_t argc64 = argc;
+    int err = vm_fill(mm, w, &argc64, 8);
+    w += 8;
+    const char *const *lists[2] = { argv, envp };
+    size_t counts[2] = { argc, envc };
+    for (int l = 0; l < 2 && !err; l++) {
+        for (size_t i = 0; i < counts[l] && !err; i += 64) {
+            size_t batch = counts[l] - i < 64 ? counts[l] - i : 64;
+            for (size_t j = 0; j < batch; j++)
+                ptrs[j] = stack_push_bytes(&sb, lists[l][i + j], strlen(lists[l][i + j]) + 1);
+            err = vm_fill(mm, w, ptrs, batch * 8);
+            w += batch * 8;
+        }
+        uint64_t zero = 0;
+        if (!err)
+            err = vm_fill(mm, w, &zero, 8);
+        w += 8;
+    }
+    if (!err)
+        err = vm_fill(mm, w, auxv, sizeof auxv);
+    if (err || sb.err)
+        return -ENOMEM;
+    *sp_out = vec;
+    return 0;
+}
+
+static void exec_set_name(struct proc *p, const char *path)
+{
+    const char *base = path;
+    for (const char *s = path; *s; s++)
+        if (*s == '/' && s[1])
+            base = s + 1;
+    kstrlcpy(p->name, base, sizeof p->name);
+}
+
+int exec_load(struct proc *p, const char *path, const char *const argv[], const char *const envp[])
+{
+    const void *file;
+    size_t size;
+    struct elf_image img;
+    int err = initramfs_lookup(path, &file, &size);
+    if (err)
+        return err;
+    err = elf_parse(file, size, USER_TOP, &img);
+    if (err)
+        return err;
+    struct mm *mm = vm_create();
+    if (!mm)
+        return -ENOMEM;
+    uint64_t bias = img.dyn ? USER_PIE_BASE : 0, sp = 0;
+    err = exec_map_segments(mm, file, &img, bias);
+    if (!err)
+        err = vm_area_add(mm, mm->stack_top - USER_STACK_SIZE, mm->stack_top,
+                          VM_READ | VM_WRITE | (img.stack_exec ? VM_EXEC : 0), VMA_STACK);
+    if (!err)
+        err = exec_build_stack(mm, path, argv, envp, &img, bias, &sp);
+    if (err) {
+        vm_destroy(mm);
+        return err;
+    }
+    mm->brk_start = mm->brk = img.hi + bias;
+    struct mm *old = p->mm;
+    p->mm = mm;
+    if (p == current())
+        vm_activate(mm);
+    vm_destroy(old);
+    exec_set_name(p, path);
+    arch_tf_init_user(p->tf, img.entry + bias, sp);
+    return 0;
+}

@@ -1,0 +1,139 @@
+/* The scheduler: each hart loops picking the next runnable process round robin and
+ * switch_context()s into it; a process gives the hart back by switching to that loop. */
+#include "proc/sched.h"
+#include "proc/proc.h"
+#include "mm/vm.h"
+#include "lib/panic.h"
+#include "dev/console.h"
+
+struct cpu cpus[MAX_HARTS];
+
+static struct {
+    uint64_t ticks;         /* since boot, counted on the boot hart */
+    unsigned hz;
+    int last;               /* round-robin cursor */
+} sched = { .hz = 100 };
+
+void sched_init_hart(uint32_t hartid)
+{
+    struct cpu *c = &cpus[0];
+    c->hartid = hartid;
+    arch_set_this_cpu(c);
+}
+
+unsigned sched_hz(void) { return sched.hz; }
+void sched_set_hz(unsigned hz) { sched.hz = hz; }
+uint64_t sched_ticks(void) { return sched.ticks; }
+
+static struct proc *sched_pick(void)
+{
+    for (int n = 1; n <= NPROC; n++) {
+        int i = (sched.last + n) % NPROC;
+        if (procs[i].state == PROC_RUNNABLE) {
+            sched.last = i;
+            return &procs[i];
+        }
+    }
+    return NULL;
+}
+
+static void sched_run(struct cpu *c, struct proc *p)
+{
+    p->state = PROC_RUNNING;
+    c->proc = p;
+    c->need_resched = false;
+    vm_activate(p->mm);
+    arch_fpu_switch_in(p->tf, &p->fpu);
+    switch_context(&c->sched_ctx, &p->ctx);
+    /* p gave the hart back: it yielded, slept, or exited. */
+    c->proc = NULL;
+    if (p->mm)
+        arch_fpu_switch_out(p->tf, &p->fpu);
+    proc_reap_orphan(p);
+}
+
+void sched_loop(void)
+{
+    struct cpu *c = this_cpu();
+    for (;;) {
+        struct proc *p = sched_pick();
+        if (p) {
+            sched_run(c, p);
+            continue;
+        }
+        if (proc_live_count() == 0) {
+            kprintf("kernel: no processes left, powering off\n");
+            arch_power_off(false);
+        }
+        arch_wait_for_interrupt();
+    }
+}
+
+void sched_switch_out(void)
+{
+    struct cpu *c = this_cpu();
+    struct proc *p = c->proc;
+    switch_context(&p->ctx, &c->sched_ctx);
+}
+
+void sched_yield(void)
+{
+    current()->state = PROC_RUNNABLE;
+    sched_switch_out();
+}
+
+void sched_sleep_on(const void *chan)
+{
+    struct proc *p = current();
+    p->wait_chan = chan;
+    p->state = PROC_SLEEPING;
+    sched_switch_out();
+    p->wait_chan = NULL;
+}
+
+void sched_wakeup(const void *chan)
+{
+    for (int i = 0; i < NPROC; i++)
+        if (procs[i].state == PROC_SLEEPING && procs[i].wait_chan == chan)
+            procs[i].state = PROC_RUNNABLE;
+}
+
+static const char timed_sleep;
+
+int sched_sleep_until(uint64_t deadline_ns)
+{
+    struct proc *p = current();
+    while (arch_time_ns() < deadline_ns) {
+        p->wake_at_ns = deadline_ns;
+        sched_sleep_on(&timed_sleep);
+    }
+    p->wake_at_ns = 0;
+    return 0;
+}
+
+static void sched_wake_timers(void)
+{
+    uint64_t now = arch_time_ns();
+    for (int i = 0; i < NPROC; i++) {
+        struct proc *p = &procs[i];
+        if (p->state == PROC_SLEEPING && p->wake_at_ns && p->wake_at_ns <= now)
+            p->state = PROC_RUNNABLE;
+    }
+}
+
+/* Every tick: charge the running process, wake expired sleepers, and ask the running
+ * process to give up the hart (its time slice is one tick). */
+void sched_tick(bool from_user)
+{
+    struct cpu *c = this_cpu();
+    c->ticks++;
+    sched.ticks++;
+    if (c->proc) {
+        if (from_user)
+            c->proc->utime++;
+        else
+            c->proc->stime++;
+        c->need_resched = true;
+    }
+    sched_wake_timers();
+}

@@ -1,0 +1,37 @@
+/* Per-hart state and the scheduler: round robin over runnable processes, driven by the timer tick. */
+#ifndef PROC_SCHED_H
+#define PROC_SCHED_H
+
+#include <stdint.h>
+#include <stdbool.h>
+#include "arch.h"
+
+struct proc;
+
+struct cpu {
+    struct proc *proc;          /* running process; NULL while in the scheduler loop */
+    struct context sched_ctx;   /* where switch_context resumes the scheduler loop */
+    uint32_t hartid;
+    bool need_resched;          /* set by the tick, acted on before returning to U-mode */
+    uint64_t ticks;
+};
+
+extern struct cpu cpus[MAX_HARTS];
+
+static inline struct cpu *this_cpu(void) { return arch_this_cpu(); }
+static inline struct proc *current(void) { return this_cpu()->proc; }
+
+void sched_init_hart(uint32_t hartid);
+__attribute__((noreturn)) void sched_loop(void);
+void sched_yield(void);                    /* stay runnable, let others run */
+void sched_switch_out(void);               /* caller already set a non-running state */
+void sched_sleep_on(const void *chan);     /* block until sched_wakeup(chan) */
+void sched_wakeup(const void *chan);
+/* Block until the monotonic clock reaches deadline_ns; returns 0. */
+int sched_sleep_until(uint64_t deadline_ns);
+void sched_tick(bool from_user);           /* timer interrupt on this hart */
+uint64_t sched_ticks(void);                /* ticks since boot */
+unsigned sched_hz(void);
+void sched_set_hz(unsigned hz);
+
+#endif

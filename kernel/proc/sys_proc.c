@@ -1,0 +1,202 @@
+/* Process system calls: identity, fork (clone), execve, exit, wait4, uname, sysinfo, reboot. */
+#include "proc/sys.h"
+#include "proc/proc.h"
+#include "proc/sched.h"
+#include "proc/exec.h"
+#include "mm/vm.h"
+#include "mm/kvm.h"
+#include "mm/page.h"
+#include "lib/errno.h"
+#include "lib/kstring.h"
+#include "dev/console.h"
+
+#define CLONE_VM             0x00000100UL
+#define CLONE_VFORK          0x00004000UL
+#define CLONE_THREAD         0x00010000UL
+#define CLONE_SETTLS         0x00080000UL
+#define CLONE_PARENT_SETTID  0x00100000UL
+#define CLONE_CHILD_CLEARTID 0x00200000UL
+#define CLONE_CHILD_SETTID   0x01000000UL
+#define CLONE_SIGNAL_MASK    0xffUL
+#define CLONE_FORK_FLAGS     (CLONE_SIGNAL_MASK | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID | \
+                              CLONE_CHILD_SETTID | CLONE_VFORK | CLONE_VM)
+#define WNOHANG   1
+#define WUNTRACED 2
+
+SYSCALL(getpid) { (void)a; return current()->pid; }
+SYSCALL(getuid) { (void)a; return 0; }
+
+SYSCALL(getppid)
+{
+    (void)a;
+    struct proc *p = current();
+    return p->parent ? p->parent->pid : 0;
+}
+
+SYSCALL(sched_yield)
+{
+    (void)a;
+    sched_yield();
+    return 0;
+}
+
+SYSCALL(exit) { proc_exit((int)((a[0] & 0xff) << 8)); }
+SYSCALL(exit_group) { proc_exit((int)((a[0] & 0xff) << 8)); }
+
+SYSCALL(set_tid_address)
+{
+    current()->clear_child_tid = a[0];
+    return current()->pid;
+}
+
+/* clone with fork semantics. vfork (CLONE_VM | CLONE_VFORK) is served as a plain fork;
+ * threads (CLONE_VM alone, CLONE_THREAD) are not supported yet. */
+SYSCALL(clone)
+{
+    uint64_t flags = a[0], newsp = a[1], ptid = a[2], ctid = a[4];
+    if ((flags & ~CLONE_FORK_FLAGS) || ((flags & CLONE_VM) && !(flags & CLONE_VFORK)))
+        return -EINVAL;
+    int pid = proc_fork();
+    if (pid < 0)
+        return pid;
+    struct proc *child = proc_find(pid);
+    if (newsp)
+        child->tf->sp = newsp;
+    if (flags & CLONE_CHILD_CLEARTID)
+        child->clear_child_tid = ctid;
+    int32_t pid32 = pid;
+    if ((flags & CLONE_PARENT_SETTID) && copy_to_user(ptid, &pid32, 4))
+        return -EFAULT;
+    if ((flags & CLONE_CHILD_SETTID) && vm_write(child->mm, ctid, &pid32, 4))
+        return -EFAULT;
+    return pid;
+}
+
+SYSCALL(wait4)
+{
+    int pid = (int)a[0], options = (int)a[2], status = 0;
+    uint64_t ustatus = a[1], rusage = a[3];
+    if (options & ~(WNOHANG | WUNTRACED))
+        return -EINVAL;
+    if (pid == 0 || pid < -1)
+        pid = -1;   /* process groups arrive with the process-group issue */
+    int r = proc_wait(pid, &status, options & WNOHANG);
+    if (r > 0 && ustatus && copy_to_user(ustatus, &status, sizeof status))
+        return -EFAULT;
+    if (r >= 0 && rusage) {
+        static const uint8_t zero[144];
+        if (copy_to_user(rusage, zero, sizeof zero))
+            return -EFAULT;
+    }
+    return r;
+}
+
+/* The user's argv/envp arrays, copied into one kernel buffer: pointers first, then strings. */
+struct exec_args {
+    char *buf;
+    size_t used, cap;
+    const char **argv, **envp;
+};
+
+static long exec_copy_vector(struct exec_args *ea, uint64_t uvec, const char ***out, size_t max)
+{
+    const char **vec = (const char **)(ea->buf + ea->used);
+    size_t n = 0;
+    for (;; n++) {
+        uint64_t uptr = 0;
+        if (n >= max || ea->used + (n + 1) * 8 > ea->cap)
+            return -E2BIG;
+        if (uvec && copy_from_user(&uptr, uvec + n * 8, 8))
+            return -EFAULT;
+        if (!uptr)
+            break;
+        vec[n] = (const char *)uptr;    /* user pointer for now; replaced below */
+    }
+    vec[n] = NULL;
+    ea->used += (n + 1) * 8;
+    for (size_t i = 0; i < n; i++) {
+        char *dst = ea->buf + ea->used;
+        long len = copy_string_from_user(dst, (uint64_t)vec[i], ea->cap - ea->used);
+        if (len < 0)
+            return len == -ENAMETOOLONG ? -E2BIG : len;
+        vec[i] = dst;
+        ea->used += (size_t)len + 1;
+    }
+    *out = vec;
+    return 0;
+}
+
+SYSCALL(execve)
+{
+    char path[256];
+    long len = copy_string_from_user(path, a[0], sizeof path);
+    if (len < 0)
+        return len;
+    struct exec_args ea = { kvm_alloc(EXEC_ARG_MAX + 16 * PAGE_SIZE), 0, EXEC_ARG_MAX + 16 * PAGE_SIZE, 0, 0 };
+    if (!ea.buf)
+        return -ENOMEM;
+    long err = exec_copy_vector(&ea, a[1], &ea.argv, EXEC_ARGC_MAX);
+    if (!err)
+        err = exec_copy_vector(&ea, a[2], &ea.envp, EXEC_ARGC_MAX);
+    if (!err)
+        err = exec_load(current(), path, ea.argv, ea.envp);
+    kvm_free(ea.buf);
+    /* On success the trapframe now holds the new program's entry state; a0 is its argc slot, unused. */
+    return err ? err : 0;
+}
+
+SYSCALL(uname)
+{
+    struct { char sysname[65], nodename[65], release[65], version[65], machine[65], domain[65]; } u;
+    memset(&u, 0, sizeof u);
+    kstrlcpy(u.sysname, "Linux", sizeof u.sysname);     /* glibc checks the release, not the name */
+    kstrlcpy(u.nodename, "rvix", sizeof u.nodename);
+    kstrlcpy(u.release, "6.1.0-rvix", sizeof u.release);
+    kstrlcpy(u.version, "rvix 0.1", sizeof u.version);
+    kstrlcpy(u.machine, "riscv64", sizeof u.machine);
+    kstrlcpy(u.domain, "(none)", sizeof u.domain);
+    return copy_to_user(a[0], &u, sizeof u);
+}
+
+SYSCALL(sysinfo)
+{
+    struct {
+        int64_t uptime;
+        uint64_t loads[3], totalram, freeram, sharedram, bufferram, totalswap, freeswap;
+        uint16_t procs, pad;
+        uint32_t pad2;
+        uint64_t totalhigh, freehigh;
+        uint32_t mem_unit;
+        uint32_t pad3;
+    } si;
+    _Static_assert(sizeof si == 112, "struct sysinfo is 112 bytes on LP64");
+    memset(&si, 0, sizeof si);
+    si.uptime = (int64_t)(arch_time_ns() / 1000000000ULL);
+    si.totalram = page_total_count();
+    si.freeram = page_free_count();
+    si.procs = (uint16_t)proc_live_count();
+    si.mem_unit = PAGE_SIZE;
+    return copy_to_user(a[0], &si, sizeof si);
+}
+
+#define LINUX_REBOOT_MAGIC1       0xfee1deadUL
+#define LINUX_REBOOT_CMD_RESTART  0x01234567UL
+#define LINUX_REBOOT_CMD_POWER_OFF 0x4321fedcUL
+#define LINUX_REBOOT_CMD_HALT     0xcdef0123UL
+
+SYSCALL(reboot)
+{
+    if ((a[0] & 0xffffffffUL) != LINUX_REBOOT_MAGIC1)
+        return -EINVAL;
+    switch (a[2] & 0xffffffffUL) {
+    case LINUX_REBOOT_CMD_RESTART:
+        kprintf("kernel: restarting\n");
+        arch_reboot();
+    case LINUX_REBOOT_CMD_POWER_OFF:
+    case LINUX_REBOOT_CMD_HALT:
+        kprintf("kernel: power off\n");
+        arch_power_off(false);
+    default:
+        return -EINVAL;
+    }
+}

@@ -1,0 +1,52 @@
+/* System-call dispatch by Linux riscv64 number. Handlers take the raw argument registers
+ * and return a value or -errno; unknown numbers return -ENOSYS and are counted. */
+#include "proc/syscall.h"
+#include "proc/sys.h"
+#include "lib/errno.h"
+
+#define NR_SYSCALLS 300
+
+typedef long (*syscall_fn)(const uint64_t a[6]);
+
+static const syscall_fn syscall_table[NR_SYSCALLS] = {
+    [SYS_write] = sys_write,
+    [SYS_writev] = sys_writev,
+    [SYS_exit] = sys_exit,
+    [SYS_exit_group] = sys_exit_group,
+    [SYS_set_tid_address] = sys_set_tid_address,
+    [SYS_nanosleep] = sys_nanosleep,
+    [SYS_clock_gettime] = sys_clock_gettime,
+    [SYS_clock_getres] = sys_clock_getres,
+    [SYS_clock_nanosleep] = sys_clock_nanosleep,
+    [SYS_sched_yield] = sys_sched_yield,
+    [SYS_times] = sys_times,
+    [SYS_uname] = sys_uname,
+    [SYS_gettimeofday] = sys_gettimeofday,
+    [SYS_getpid] = sys_getpid,
+    [SYS_getppid] = sys_getppid,
+    [SYS_getuid] = sys_getuid,
+    [SYS_geteuid] = sys_getuid,
+    [SYS_getgid] = sys_getuid,
+    [SYS_getegid] = sys_getuid,
+    [SYS_gettid] = sys_getpid,
+    [SYS_sysinfo] = sys_sysinfo,
+    [SYS_clone] = sys_clone,
+    [SYS_execve] = sys_execve,
+    [SYS_wait4] = sys_wait4,
+    [SYS_reboot] = sys_reboot,
+};
+
+static uint64_t enosys_counts[NR_SYSCALLS + 1];
+
+long syscall_dispatch(const struct syscall_args *args)
+{
+    if (args->nr < NR_SYSCALLS && syscall_table[args->nr])
+        return syscall_table[args->nr](args->a);
+    enosys_counts[args->nr < NR_SYSCALLS ? args->nr : NR_SYSCALLS]++;
+    return -ENOSYS;
+}
+
+uint64_t syscall_enosys_count(uint64_t nr)
+{
+    return enosys_counts[nr < NR_SYSCALLS ? nr : NR_SYSCALLS];
+}

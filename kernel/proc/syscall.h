@@ -1,0 +1,16 @@
+/* System-call dispatch: Linux riscv64 (asm-generic) numbers; results are values or -errno. */
+#ifndef PROC_SYSCALL_H
+#define PROC_SYSCALL_H
+
+#include <stdint.h>
+
+struct syscall_args {
+    uint64_t nr;
+    uint64_t a[6];
+};
+
+long syscall_dispatch(const struct syscall_args *args);
+/* How many calls to each unimplemented number were made (for `make bench` and /proc later). */
+uint64_t syscall_enosys_count(uint64_t nr);
+
+#endif

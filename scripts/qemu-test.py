@@ -1,0 +1,320 @@
+#!/usr/bin/env python3
+"""Guest tests: boot the kernel under QEMU once per case and judge the console.
+
+Each case boots build/kernel.bin with its own bootargs (usually spawn=...),
+captures the console into build/guest/<case>.log and prints:
+  PASS guest/<case>/<name>          for every "ok <name>" line in the log
+  FAIL guest/<case>/<name>: reason  for every "not ok <name>: reason" line
+  PASS guest/<case>                 if the boot reached its end in time and met
+                                    every expectation, or
+  FAIL guest/<case>: why            followed by the tail of the log.
+The exit status is non-zero if anything failed.
+
+Usage: scripts/qemu-test.py [--case NAME]... [--list] [--verbose] [--jobs N]
+Environment: QEMU (the QEMU binary), QEMU_TEST_KERNEL (another kernel image),
+QEMU_TEST_TIMEOUT_SCALE (multiplies every timeout).
+"""
+
+import argparse
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import List, Optional
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+QEMU = os.environ.get("QEMU", "qemu-system-riscv64")
+KERNEL = os.environ.get("QEMU_TEST_KERNEL", "build/kernel.bin")
+LOG_DIR = "build/guest"
+ARGS_FILE = "platform/qemu-virt/qemu.args"
+FIRMWARE = {
+    "default": "default",  # QEMU's bundled OpenSBI
+    "fw_jump": "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.bin",  # Debian's opensbi
+}
+END_LINE = "kernel: no processes left, powering off"
+BANNER_RE = re.compile(r"^rvix:", re.M)
+KILL_RE = re.compile(r"kernel: pid \d+ \(.*\) killed: ")
+OK_RE = re.compile(r"^ok (\S+)")
+NOT_OK_RE = re.compile(r"^not ok (\S+?):?(?:\s+(.*))?$")
+EXIT_GRACE = 2.0  # seconds QEMU gets to exit by itself after the end line
+TAIL_LINES = 20
+
+
+def killed(path: str, cause: str) -> str:
+    """A regex for the kernel's line about killing the program at `path` for `cause`."""
+    return (r"kernel: pid \d+ \(%s\) killed: %s sepc=0x[0-9a-f]+ stval=0x[0-9a-f]+"
+            % (re.escape(path), cause))
+
+
+@dataclass
+class Case:
+    name: str
+    bootargs: str
+    oks: int                    # exact number of "ok" lines expected
+    timeout: float = 30.0       # seconds for the whole boot
+    firmware: str = "default"   # a key of FIRMWARE
+    extra: List[str] = field(default_factory=list)   # more QEMU arguments
+    expect: List[str] = field(default_factory=list)  # regexes that must match some line
+    input: Optional[bytes] = None  # fed to the console (stdin is /dev/null otherwise)
+    about: str = ""
+
+
+def spawn(*paths: str) -> str:
+    return "spawn=" + ",".join(paths)
+
+
+CASES = [
+    Case("boot-default", spawn("/bin/hello"), 0,
+         expect=[r"^hello from pid \d+"],
+         about="boot with QEMU's bundled OpenSBI, run /bin/hello"),
+    Case("boot-fw_jump", spawn("/bin/hello", "/tests/preempt", "/tests/preempt"), 4,
+         firmware="fw_jump", timeout=60, expect=[r"^hello from pid \d+"],
+         about="boot with Debian's fw_jump.bin: hello and the preemption pair"),
+    Case("preempt", spawn("/tests/preempt", "/tests/preempt"), 4, timeout=60,
+         about="two CPU-bound copies without system calls both get preempted"),
+    Case("privileged", spawn("/tests/privileged", "/tests/sret", "/tests/nullderef",
+                             "/tests/wxtext", "/tests/survivor"), 2,
+         expect=[killed("/tests/privileged", "illegal instruction"),
+                 killed("/tests/sret", "illegal instruction"),
+                 killed("/tests/nullderef", "load page fault"),
+                 killed("/tests/wxtext", "store page fault")],
+         about="U-mode faults kill only the culprit; a survivor carries on"),
+    Case("efault", spawn("/tests/efault"), 19,
+         about="bad user pointers give -EFAULT"),
+    Case("syscalls", spawn("/tests/syscalls"), 25,
+         about="argument checking and semantics of the basic system calls"),
+    Case("counters", spawn("/tests/counters"), 5,
+         about="cycle/time/instret readable from U-mode"),
+    Case("sleepcpu", spawn("/tests/sleepcpu"), 6,
+         about="times(): sleeping costs no CPU time, spinning does"),
+    Case("startup", spawn("/tests/startup"), 12,
+         about="initial stack (argv, envp, auxv, alignment) and ELF loading (.data, .bss)"),
+    Case("demo", spawn("/bin/ticker", "/bin/spinner"), 0, timeout=60,
+         expect=[r"(?s)^ticker pid \d+: tick 5$.*^spinner pid \d+: "],
+         about="ticker keeps its 200 ms beat while spinner hogs the CPU (finishes first)"),
+    Case("churn", spawn("/tests/churn"), 4, timeout=180,
+         about="1000 fork/exit/wait cycles, statuses intact, no memory leak"),
+]
+
+
+@dataclass
+class Run:
+    lines: List[str]
+    end_seen: bool = False
+    exited: bool = False        # QEMU exited by itself
+    returncode: Optional[int] = None
+    timed_out: bool = False
+    error: str = ""             # could not run at all
+
+
+def qemu_base_args() -> List[str]:
+    with open(ARGS_FILE) as f:
+        return [ln.strip() for ln in f if ln.strip() and not ln.lstrip().startswith("#")]
+
+
+def command(case: Case) -> List[str]:
+    return ([QEMU] + qemu_base_args() + ["-bios", FIRMWARE[case.firmware],
+            "-kernel", KERNEL, "-append", case.bootargs] + case.extra)
+
+
+def kill_group(p: subprocess.Popen) -> None:
+    try:
+        os.killpg(p.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def boot(case: Case, timeout: float) -> Run:
+    """Boot once; stop at the end line (plus a grace period), QEMU's exit or the timeout."""
+    run = Run(lines=[])
+    log_path = os.path.join(LOG_DIR, case.name + ".log")
+    end_event = threading.Event()
+    try:
+        p = subprocess.Popen(command(case), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                             stdin=subprocess.PIPE if case.input is not None else subprocess.DEVNULL,
+                             start_new_session=True)
+    except OSError as e:
+        run.error = "cannot start %s: %s" % (QEMU, e)
+        return run
+
+    def reader() -> None:
+        with open(log_path, "w", encoding="utf-8") as log:
+            for raw in iter(p.stdout.readline, b""):
+                line = raw.decode("utf-8", "replace").replace("\r", "").rstrip("\n")
+                run.lines.append(line)
+                log.write(line + "\n")
+                log.flush()
+                if END_LINE in line:
+                    end_event.set()
+
+    t = threading.Thread(target=reader, daemon=True)
+    t.start()
+    if case.input is not None:
+        try:
+            p.stdin.write(case.input)
+            p.stdin.flush()
+        except OSError:
+            pass
+
+    deadline = time.monotonic() + timeout
+    while True:
+        if p.poll() is not None:
+            run.exited, run.returncode = True, p.returncode
+            break
+        if end_event.is_set():
+            try:
+                run.returncode = p.wait(EXIT_GRACE)
+                run.exited = True
+            except subprocess.TimeoutExpired:
+                pass
+            break
+        if time.monotonic() >= deadline:
+            run.timed_out = True
+            break
+        end_event.wait(0.05)
+    kill_group(p)
+    p.wait()
+    t.join(5)
+    if case.input is not None:
+        try:
+            p.stdin.close()
+        except OSError:
+            pass
+    run.end_seen = end_event.is_set()
+    return run
+
+
+def judge(case: Case, run: Run, timeout: float) -> (List[str], List[str]):
+    """Returns (result lines for the assertions, reasons the case failed)."""
+    results, why = [], []
+    seen = {}
+
+    def unique(name: str) -> str:
+        seen[name] = seen.get(name, 0) + 1
+        return name if seen[name] == 1 else "%s#%d" % (name, seen[name])
+
+    oks = fails = 0
+    for line in run.lines:
+        m = NOT_OK_RE.match(line)
+        if m:
+            fails += 1
+            results.append("FAIL guest/%s/%s: %s" % (case.name, unique(m.group(1)),
+                                                     m.group(2) or "(no reason given)"))
+            continue
+        m = OK_RE.match(line)
+        if m:
+            oks += 1
+            results.append("PASS guest/%s/%s" % (case.name, unique(m.group(1))))
+
+    if run.error:
+        return results, [run.error]
+    if run.timed_out:
+        why.append("timed out after %gs" % timeout)
+    elif not run.end_seen and run.returncode not in (0, None):
+        why.append("QEMU exited with status %s before the kernel's end line" % run.returncode)
+    text = "\n".join(run.lines)
+    if not BANNER_RE.search(text):
+        why.append("no boot banner (a line starting with 'rvix:')")
+    panics = [ln for ln in run.lines if "panic:" in ln]
+    if panics:
+        why.append("kernel panic: " + panics[0].strip())
+    if fails:
+        why.append("%d assertion%s failed" % (fails, "" if fails == 1 else "s"))
+    if oks != case.oks:
+        why.append("expected %d 'ok' lines, got %d" % (case.oks, oks))
+    expect_res = [re.compile(e, re.M) for e in case.expect]
+    for e, rx in zip(case.expect, expect_res):
+        if not rx.search(text):
+            why.append("missing line matching /%s/" % e)
+    for ln in run.lines:
+        if KILL_RE.search(ln) and not any(rx.search(ln) for rx in expect_res):
+            why.append("unexpected: " + ln.strip())
+    return results, why
+
+
+def run_case(case: Case, scale: float, verbose: bool) -> List[str]:
+    timeout = case.timeout * scale
+    out = []
+    if verbose:
+        out.append("# %s: %s" % (case.name, " ".join(
+            "'%s'" % a if (" " in a or not a) else a for a in command(case))))
+    fw = FIRMWARE[case.firmware]
+    if fw != "default" and not os.path.exists(fw):
+        run = Run(lines=[], error="firmware %s not found (install opensbi)" % fw)
+    else:
+        started = time.monotonic()
+        run = boot(case, timeout)
+        if verbose:
+            out.append("# %s: %.1fs, end line %s, QEMU %s" % (
+                case.name, time.monotonic() - started, "seen" if run.end_seen else "not seen",
+                "exited %s" % run.returncode if run.exited else "killed"))
+    results, why = judge(case, run, timeout)
+    out.extend(results)
+    if why:
+        out.append("FAIL guest/%s: %s" % (case.name, "; ".join(why)))
+    else:
+        out.append("PASS guest/%s" % case.name)
+    shown = run.lines if verbose else (run.lines[-TAIL_LINES:] if why else [])
+    if shown:
+        if not verbose:
+            out.append("    --- last %d lines of %s/%s.log ---" % (len(shown), LOG_DIR, case.name))
+        out.extend("    | " + ln for ln in shown)
+    return out
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description="Run the guest test cases under QEMU.")
+    ap.add_argument("--case", action="append", metavar="NAME", help="run only this case (repeatable)")
+    ap.add_argument("--list", action="store_true", help="list the cases and exit")
+    ap.add_argument("--verbose", "-v", action="store_true", help="show QEMU commands and whole logs")
+    ap.add_argument("--jobs", "-j", type=int, default=2, help="cases run at once (default 2)")
+    args = ap.parse_args()
+    os.chdir(ROOT)
+
+    if args.list:
+        for c in CASES:
+            print("%-14s %s [%s] %s" % (c.name, c.about, c.firmware, c.bootargs))
+        return 0
+
+    cases = CASES
+    if args.case:
+        by_name = {c.name: c for c in CASES}
+        unknown = [n for n in args.case if n not in by_name]
+        if unknown:
+            print("qemu-test: unknown case %s (see --list)" % ", ".join(unknown), file=sys.stderr)
+            return 2
+        cases = [by_name[n] for n in args.case]
+
+    if shutil.which(QEMU) is None:
+        print("FAIL guest: %s not found (install qemu-system-misc)" % QEMU)
+        return 1
+    if not os.path.isfile(KERNEL):
+        print("FAIL guest: %s not found (run make)" % KERNEL)
+        return 1
+    try:
+        qemu_base_args()
+    except OSError as e:
+        print("FAIL guest: cannot read %s: %s" % (ARGS_FILE, e))
+        return 1
+    os.makedirs(LOG_DIR, exist_ok=True)
+
+    try:
+        scale = float(os.environ.get("QEMU_TEST_TIMEOUT_SCALE", "1"))
+    except ValueError:
+        scale = 1.0
+    failed = False
+    with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as ex:
+        for out in ex.map(lambda c: run_case(c, scale, args.verbose), cases):
+            print("\n".join(out), flush=True)
+            failed |= any(ln.startswith("FAIL ") for ln in out)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

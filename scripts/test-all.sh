@@ -1,0 +1,12 @@
+#!/bin/sh
+# Run every test layer and finish with the line "N passed, N failed".
+set -u
+mkdir -p build
+log=build/test.log
+: > "$log"
+sh scripts/host-tests.sh 2>&1 | tee -a "$log"
+python3 scripts/qemu-test.py 2>&1 | tee -a "$log"
+passed=$(grep -c '^PASS ' "$log")
+failed=$(grep -c '^FAIL ' "$log")
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

@@ -1,0 +1,43 @@
+# User programs and the initramfs. Included by the top-level Makefile.
+# Every user/bin/*.c and user/tests/*.c is one program, linked with user/lib
+# and installed in the initramfs as /bin/<name> or /tests/<name>.
+
+UCC      := $(UCROSS)gcc
+USTRIP   := $(UCROSS)strip
+UCFLAGS  := -std=c11 -static -nostdlib -ffreestanding -fno-builtin -O2 -g -Wall -Wextra -Werror \
+            -march=rv64gc -mabi=lp64d -msmall-data-limit=0 -fno-pie -fno-stack-protector \
+            -fno-tree-loop-distribute-patterns -Iuser/lib -MMD -MP
+ULDFLAGS := -static -nostdlib -no-pie -Wl,--build-id=none
+
+ULIB_SRCS := $(sort $(wildcard user/lib/*.c user/lib/*.S))
+ULIB_OBJS := $(patsubst user/%,$(BUILD)/user/%.o,$(basename $(ULIB_SRCS)))
+UPROG_SRCS := $(sort $(wildcard user/bin/*.c user/tests/*.c))
+UPROGS   := $(patsubst user/%.c,$(BUILD)/user/%,$(UPROG_SRCS))
+ROOTFS   := $(BUILD)/rootfs
+
+.PHONY: user
+user: $(UPROGS) $(INITRAMFS)
+
+# Keep the objects (make would delete them as intermediates).
+.SECONDARY: $(ULIB_OBJS) $(UPROGS:=.o)
+
+$(BUILD)/user/%.o: user/%.c
+	@mkdir -p $(dir $@)
+	$(UCC) $(UCFLAGS) -c $< -o $@
+
+$(BUILD)/user/%.o: user/%.S
+	@mkdir -p $(dir $@)
+	$(UCC) $(UCFLAGS) -c $< -o $@
+
+$(BUILD)/user/%: $(BUILD)/user/%.o $(ULIB_OBJS)
+	$(UCC) $(ULDFLAGS) $^ -lgcc -o $@
+
+# The staging tree is rebuilt from scratch so removed programs disappear.
+# Sorted names, owner root, fixed mtimes: the archive is reproducible.
+$(INITRAMFS): $(UPROGS)
+	rm -rf $(ROOTFS) && mkdir -p $(ROOTFS)/bin $(ROOTFS)/tests
+	for p in $(UPROGS); do $(USTRIP) -o $(ROOTFS)/$${p#$(BUILD)/user/} $$p || exit 1; done
+	chmod -R u=rwX,go=rX $(ROOTFS) && find $(ROOTFS) -exec touch -h -d @0 {} +
+	cd $(ROOTFS) && find . -mindepth 1 | sed 's|^\./||' | LC_ALL=C sort | \
+	  cpio -o -H newc --quiet --reproducible -R 0:0 > $(abspath $@).tmp
+	mv $@.tmp $@
