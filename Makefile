@@ -19,6 +19,7 @@ KCFLAGS   := -std=c11 -Wall -Wextra -Werror -O2 -g \
 # Assembly may touch the FPU registers (to save user state); C never does.
 KASFLAGS  := -march=rv64gc_zicsr_zifencei -mabi=lp64 -mcmodel=medany -mno-relax -g \
              -Ikernel -Ikernel/arch/$(ARCH) -MMD -MP
+# No libgcc: Debian's bare-metal one is built for lp64d only, so the kernel must not need it.
 KLDFLAGS  := -nostdlib -static -T kernel/arch/$(ARCH)/kernel.ld -Wl,--no-relax -Wl,-z,max-page-size=4096
 
 KSRCS_C   := $(shell find kernel -name '*.c' -not -path 'kernel/tests/*' | sort)
@@ -36,6 +37,7 @@ deps:
 kernel: $(BUILD)/kernel.elf $(BUILD)/kernel.bin $(BUILD)/kernel.asm $(BUILD)/kernel.sym
 
 include user/user.mk
+-include platform/platform.mk
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -62,10 +64,10 @@ $(BUILD)/%.o: $(BUILD)/%.S
 
 $(BUILD)/kernel.elf: $(KOBJS) $(BUILD)/ksyms0.o kernel/arch/$(ARCH)/kernel.ld scripts/mksyms.py
 	@echo "  LD      $@"
-	@$(KCC) $(KCFLAGS) $(KLDFLAGS) $(KOBJS) $(BUILD)/ksyms0.o -lgcc -o $(BUILD)/kernel.pass1.elf
+	@$(KCC) $(KCFLAGS) $(KLDFLAGS) $(KOBJS) $(BUILD)/ksyms0.o -o $(BUILD)/kernel.pass1.elf
 	@$(KNM) -n $(BUILD)/kernel.pass1.elf | python3 scripts/mksyms.py > $(BUILD)/ksyms.S
 	@$(KCC) $(KASFLAGS) -c $(BUILD)/ksyms.S -o $(BUILD)/ksyms.o
-	@$(KCC) $(KCFLAGS) $(KLDFLAGS) $(KOBJS) $(BUILD)/ksyms.o -lgcc -o $@
+	@$(KCC) $(KCFLAGS) $(KLDFLAGS) $(KOBJS) $(BUILD)/ksyms.o -o $@
 	@$(KNM) -n $(BUILD)/kernel.pass1.elf | grep -i ' t ' > $(BUILD)/pass1.syms
 	@$(KNM) -n $@ | grep -i ' t ' > $(BUILD)/pass2.syms
 	@cmp -s $(BUILD)/pass1.syms $(BUILD)/pass2.syms || { echo "ksyms: text moved between links"; exit 1; }

@@ -4,27 +4,38 @@
 #include "dev/console.h"
 #include "dev/devtree.h"
 #include "dev/uart16550.h"
+#include "dev/uart_sifive.h"
 #include "lib/printf.h"
 #include "arch.h"
 
 static struct {
     const struct console_driver *drv;
     void *regs;
-    struct uart16550 ns16550;
+    union {
+        struct uart16550 ns16550;
+        struct uart_sifive sifive;
+    } u;
 } console;
 
 bool console_init(const struct machine_info *mi)
 {
     const struct dt_uart *u = &mi->uart;
-    if (u->kind != DT_UART_NS16550 || u->base == 0)
+    if (u->base == 0 || (u->kind != DT_UART_NS16550 && u->kind != DT_UART_SIFIVE))
         return false;
     void *base = arch_mmio_map(u->base, u->size ? u->size : 0x100);
     if (!base)
         return false;
-    console.ns16550 = (struct uart16550){ base, u->reg_shift, u->reg_io_width ? u->reg_io_width : 1 };
-    uart16550_init(&console.ns16550);
-    console.regs = &console.ns16550;
-    console.drv = &uart16550_driver;
+    if (u->kind == DT_UART_SIFIVE) {
+        console.u.sifive = (struct uart_sifive){ base };
+        uart_sifive_init(&console.u.sifive);
+        console.regs = &console.u.sifive;
+        console.drv = &uart_sifive_driver;
+    } else {
+        console.u.ns16550 = (struct uart16550){ base, u->reg_shift, u->reg_io_width ? u->reg_io_width : 1 };
+        uart16550_init(&console.u.ns16550);
+        console.regs = &console.u.ns16550;
+        console.drv = &uart16550_driver;
+    }
     return true;
 }
 

@@ -32,6 +32,7 @@ struct dt_scan {
     int cur_hart;               /* harts[] index whose cpu node the walk is inside, or -1 */
     int intc_node[DT_MAX_HARTS];
     uint32_t intc_phandle[DT_MAX_HARTS];
+    bool mem_full, resv_full, harts_full;   /* each limit is noted once */
 };
 
 static const struct {
@@ -124,8 +125,13 @@ static int devtree_cells(struct dt_scan *s, int node, const char *name, uint32_t
 static void devtree_add_range(struct dt_scan *s, struct dt_range *arr, int *n, int max,
                               uint64_t base, uint64_t size, const char *where)
 {
+    bool *full = arr == s->mi->mem ? &s->mem_full : &s->resv_full;
+
     if (*n >= max) {
-        devtree_note(s, "devtree: more than %d ranges, ignoring one from %s", max, where);
+        if (!*full)
+            devtree_note(s, "devtree: more than %d %s ranges, ignoring those from %s on", max,
+                         arr == s->mi->mem ? "memory" : "reserved", where);
+        *full = true;
         return;
     }
     arr[*n].base = base;
@@ -151,6 +157,7 @@ static int devtree_map_ranges(struct dt_scan *s, int d, uint64_t *addr)
     }
     if (r < 0 || p.len == 0)    /* empty ranges: identity mapping */
         return r;
+    /* per <= 3 * DT_MAX_CELLS, so 4 * per cannot wrap */
     if (per == 0 || p.len % (4 * per))
         return fdt_error(&s->f, "devtree: 'ranges' of '%s' is %u bytes, not a multiple of %u cells",
                          busname, p.len, per);
@@ -195,6 +202,7 @@ static int devtree_reg(struct dt_scan *s, int depth, uint32_t idx, uint64_t *bas
 
     if (r < 0)
         return r;
+    /* per <= 2 * DT_MAX_CELLS (devtree_cells caps both), so 4 * per below cannot wrap to 0 */
     if (per == 0)
         return fdt_error(&s->f, "devtree: %s: 'reg' under a parent with no address or size cells", s->path);
     if (p.len % (4 * per))
@@ -322,7 +330,9 @@ static int devtree_hart(struct dt_scan *s, int node, int depth)
     if (r < 0)
         return r == -ENXIO ? 0 : r;
     if (mi->nharts >= DT_MAX_HARTS) {
-        devtree_note(s, "devtree: more than %d harts, ignoring %s", DT_MAX_HARTS, s->path);
+        if (!s->harts_full)
+            devtree_note(s, "devtree: more than %d harts, ignoring %s and later ones", DT_MAX_HARTS, s->path);
+        s->harts_full = true;
         return 0;
     }
     h = &mi->harts[mi->nharts];
@@ -451,10 +461,10 @@ static int devtree_plic(struct dt_scan *s, int node, int depth)
 static enum dt_uart_kind devtree_uart_kind(const struct fdt_prop *compat, const char **matched)
 {
     const char *c;
+    uint32_t pos = 0;
     size_t k;
-    int i;
 
-    for (i = 0; fdt_prop_string_at(compat, i, &c) == 0; i++)
+    while (fdt_prop_next_string(compat, &pos, &c) == 0)
         for (k = 0; k < sizeof devtree_uarts / sizeof devtree_uarts[0]; k++)
             if (strcmp(c, devtree_uarts[k].compat) == 0) {
                 *matched = c;

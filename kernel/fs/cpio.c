@@ -96,11 +96,23 @@ static void cpio_fill(struct cpio_entry *e, const uint32_t *f)
     e->rdevminor = f[F_RDEVMINOR];
 }
 
-/* Parse the entry at it->off into *e; *next receives the offset after its padding.
- * Every length is compared against what is left, so nothing can wrap. */
+/* Claim n bytes at *off plus their padding to 4; NULL if that leaves the buffer.
+ * Lengths are compared with what is left, so nothing can wrap. */
+static const uint8_t *cpio_take(const struct cpio_iter *it, size_t *off, size_t n)
+{
+    size_t left = it->len - *off;
+
+    if (n > left || cpio_pad4(*off + n) > left - n)
+        return NULL;
+    const uint8_t *p = it->base + *off;
+    *off += n + cpio_pad4(*off + n);
+    return p;
+}
+
+/* Parse the entry at it->off into *e; *next receives the offset after its padding. */
 static int cpio_parse_entry(const struct cpio_iter *it, struct cpio_entry *e, size_t *next)
 {
-    size_t off = it->off, left;
+    size_t off = it->off;
     uint32_t f[CPIO_NFIELDS];
     bool crc;
 
@@ -109,25 +121,20 @@ static int cpio_parse_entry(const struct cpio_iter *it, struct cpio_entry *e, si
     if (cpio_read_fields(it->base + off, f, &crc) < 0 || f[F_NAMESIZE] == 0)
         return -EINVAL;
     off += CPIO_HDR_SIZE;
-    left = it->len - off;
-    if (f[F_NAMESIZE] > left || cpio_pad4(off + f[F_NAMESIZE]) > left - f[F_NAMESIZE])
-        return -EINVAL;
-    e->name = (const char *)it->base + off;
-    if (!cpio_name_ok(e->name, f[F_NAMESIZE]))
+    e->name = (const char *)cpio_take(it, &off, f[F_NAMESIZE]);
+    if (e->name == NULL || !cpio_name_ok(e->name, f[F_NAMESIZE]))
         return -EINVAL;
     e->namelen = f[F_NAMESIZE] - 1;
-    off += f[F_NAMESIZE] + cpio_pad4(off + f[F_NAMESIZE]);
-    left = it->len - off;
-    if (f[F_FILESIZE] > left || cpio_pad4(off + f[F_FILESIZE]) > left - f[F_FILESIZE])
-        return -EINVAL;
-    e->data = it->base + off;
     e->size = f[F_FILESIZE];
+    e->data = cpio_take(it, &off, e->size);
+    if (e->data == NULL)
+        return -EINVAL;
     /* GNU cpio (like Linux) checksums regular files only; symlinks carry 0. */
     bool regular = (f[F_MODE] & CPIO_S_IFMT) == CPIO_S_IFREG;
     if (crc && regular && !cpio_sum_ok(e->data, e->size, f[F_CHECK]))
         return -EINVAL;
     cpio_fill(e, f);
-    *next = off + e->size + cpio_pad4(off + e->size);
+    *next = off;
     return 0;
 }
 

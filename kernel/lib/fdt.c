@@ -674,32 +674,41 @@ int fdt_prop_number(const struct fdt_prop *p, uint64_t *out)
     return fdt_prop_cells(p, 0, p->len / 4, out);
 }
 
+int fdt_prop_next_string(const struct fdt_prop *p, uint32_t *pos, const char **out)
+{
+    const char *s;
+    uint32_t n;
+
+    if (*pos >= p->len)
+        return -ENOENT;
+    s = (const char *)p->data + *pos;
+    n = fdt_strnlen(s, p->len - *pos);
+    if (n == p->len - *pos)
+        return -EINVAL;         /* the last string lacks its NUL */
+    *out = s;
+    *pos += n + 1;
+    return 0;
+}
+
 int fdt_prop_string_at(const struct fdt_prop *p, int idx, const char **out)
 {
-    uint32_t pos = 0, n;
-    const char *s;
+    uint32_t pos = 0;
+    int r;
 
-    for (;; idx--) {
-        if (pos >= p->len || idx < 0)
-            return -ENOENT;
-        s = (const char *)p->data + pos;
-        n = fdt_strnlen(s, p->len - pos);
-        if (n == p->len - pos)
-            return -EINVAL;
-        if (idx == 0) {
-            *out = s;
-            return 0;
-        }
-        pos += n + 1;
-    }
+    if (idx < 0)
+        return -ENOENT;
+    do
+        r = fdt_prop_next_string(p, &pos, out);
+    while (r == 0 && idx-- > 0);
+    return r;
 }
 
 bool fdt_prop_has_string(const struct fdt_prop *p, const char *s)
 {
+    uint32_t pos = 0;
     const char *e;
-    int i;
 
-    for (i = 0; fdt_prop_string_at(p, i, &e) == 0; i++)
+    while (fdt_prop_next_string(p, &pos, &e) == 0)
         if (strcmp(e, s) == 0)
             return true;
     return false;

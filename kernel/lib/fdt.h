@@ -73,6 +73,8 @@ int fdt_read_string(struct fdt *f, int node, const char *name, const char **out)
 /* Property values (no struct fdt needed: the property was bounds-checked already). */
 int fdt_prop_cells(const struct fdt_prop *p, uint32_t first, uint32_t n, uint64_t *out); /* -ERANGE if > 64 bits */
 int fdt_prop_number(const struct fdt_prop *p, uint64_t *out);
+/* String lists: *pos starts at 0; -ENOENT after the last string, -EINVAL if it is unterminated. */
+int fdt_prop_next_string(const struct fdt_prop *p, uint32_t *pos, const char **out);
 int fdt_prop_string_at(const struct fdt_prop *p, int idx, const char **out);
 bool fdt_prop_has_string(const struct fdt_prop *p, const char *s);
 

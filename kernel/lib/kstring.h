@@ -6,6 +6,9 @@
 #include <stddef.h>
 
 #ifdef HOST_TEST
+#ifndef _POSIX_C_SOURCE
+#define _POSIX_C_SOURCE 200809L   /* strnlen */
+#endif
 #include <string.h>
 #else
 void *memset(void *dst, int c, size_t n);

@@ -10,6 +10,8 @@
 
 #define ASID_MAX 4096
 
+static void *vm_page_present(struct mm *mm, uint64_t va);
+
 static struct {
     uint8_t used[ASID_MAX / 8];
     unsigned limit;             /* usable ASIDs are [1, limit) */
@@ -108,38 +110,133 @@ static void vm_unmap_range(struct mm *mm, uint64_t start, uint64_t end)
         arch_tlb_flush_page(va, mm->asid);
 }
 
-/* Cut [start, end) out of every region, splitting a region that straddles it. */
+void vm_discard(struct mm *mm, uint64_t start, uint64_t end)
+{
+    for (uint64_t va = start; va < end; va += PAGE_SIZE) {
+        struct vm_area *a = vm_area_find(mm, va);
+        if (a && !(a->flags & (VMA_SHARED | VMA_SIGPAGE)))
+            vm_unmap_range(mm, va, va + PAGE_SIZE);
+    }
+}
+
+/* Split the region containing va so that a region starts exactly at va. */
+static int vm_area_split(struct mm *mm, uint64_t va)
+{
+    struct vm_area *a = vm_area_find(mm, va);
+    if (!a || a->start == va)
+        return 0;
+    struct vm_area *tail = kmalloc(sizeof *tail);
+    if (!tail)
+        return -ENOMEM;
+    *tail = (struct vm_area){ va, a->end, a->prot, a->flags, a->next };
+    a->end = va;
+    a->next = tail;
+    return 0;
+}
+
+static bool vm_range_ok(uint64_t start, uint64_t end)
+{
+    return !((start | end) & (PAGE_SIZE - 1)) && start < end && end <= USER_TOP;
+}
+
+/* Cut [start, end) out of every region and unmap it. */
 int vm_area_remove(struct mm *mm, uint64_t start, uint64_t end)
 {
-    if ((start | end) & (PAGE_SIZE - 1) || start >= end || end > USER_TOP)
+    if (!vm_range_ok(start, end))
         return -EINVAL;
+    if (vm_area_split(mm, start) || vm_area_split(mm, end))
+        return -ENOMEM;
     for (struct vm_area **link = &mm->areas; *link;) {
         struct vm_area *a = *link;
-        if (a->end <= start || a->start >= end) {
-            link = &a->next;
-            continue;
-        }
-        if (a->start < start && a->end > end) {
-            struct vm_area *tail = kmalloc(sizeof *tail);
-            if (!tail)
-                return -ENOMEM;
-            *tail = (struct vm_area){ end, a->end, a->prot, a->flags, a->next };
-            a->end = start;
-            a->next = tail;
-            break;
-        }
-        if (a->start < start) {
-            a->end = start;
-            link = &a->next;
-        } else if (a->end > end) {
-            a->start = end;
-            link = &a->next;
-        } else {
+        if (a->start >= start && a->end <= end) {
             *link = a->next;
             kfree(a);
+        } else {
+            link = &a->next;
         }
     }
     vm_unmap_range(mm, start, end);
+    return 0;
+}
+
+struct protect_ctx {
+    unsigned prot;
+};
+
+/* A COW page keeps its COW mark and stays read-only until the write fault copies it. */
+static int vm_protect_leaf(pte_t *pte, uint64_t va, void *arg)
+{
+    (void)va;
+    struct protect_ctx *pc = arg;
+    unsigned old = pte_to_vm(*pte), prot = pc->prot | VM_USER;
+    if (old & VM_COW)
+        prot = (prot & ~VM_WRITE) | VM_COW;
+    *pte = pte_leaf(pte_to_pa(*pte), prot);
+    return 0;
+}
+
+int vm_protect(struct mm *mm, uint64_t start, uint64_t end, unsigned prot)
+{
+    if (!vm_range_ok(start, end))
+        return -EINVAL;
+    for (uint64_t va = start; va < end;) {
+        struct vm_area *a = vm_area_find(mm, va);
+        if (!a)
+            return -ENOMEM;
+        va = a->end;
+    }
+    if (vm_area_split(mm, start) || vm_area_split(mm, end))
+        return -ENOMEM;
+    for (struct vm_area *a = mm->areas; a; a = a->next)
+        if (a->start >= start && a->end <= end)
+            a->prot = prot;
+    struct protect_ctx pc = { prot };
+    /* Leaves with no access at all would read as table pointers: drop them instead. */
+    if (!(prot & (VM_READ | VM_WRITE | VM_EXEC)))
+        pt_unmap(mm->root, start, end - start, true);
+    else
+        pt_for_each_leaf(mm->root, start, end - start, vm_protect_leaf, &pc);
+    arch_tlb_flush_asid(mm->asid);
+    return 0;
+}
+
+uint64_t vm_find_gap(struct mm *mm, uint64_t len, uint64_t below)
+{
+    uint64_t floor = mm->brk > PAGE_SIZE * 16 ? mm->brk : PAGE_SIZE * 16;
+    if (len > below || below - len < floor)
+        return 0;
+    uint64_t cand = (below - len) & ~(PAGE_SIZE - 1);
+    for (;;) {
+        struct vm_area *hit = NULL;
+        for (struct vm_area *a = mm->areas; a; a = a->next)
+            if (a->start < cand + len && a->end > cand)
+                hit = a;
+        if (!hit)
+            return cand;
+        if (hit->start < len || hit->start - len < floor)
+            return 0;
+        cand = hit->start - len;
+    }
+}
+
+int vm_populate(struct mm *mm, uint64_t start, uint64_t end)
+{
+    for (uint64_t va = start; va < end; va += PAGE_SIZE)
+        if (!vm_page_present(mm, va))
+            return -ENOMEM;
+    return 0;
+}
+
+int vm_map_page(struct mm *mm, uint64_t va, void *page, unsigned prot, unsigned flags)
+{
+    int err = vm_area_add(mm, va, va + PAGE_SIZE, prot, flags);
+    if (err)
+        return err;
+    pte_t *pte = pt_walk(mm->root, va, true);
+    if (!pte)
+        return -ENOMEM;
+    page_get(page);
+    *pte = pte_leaf(kva_to_pa(page), prot | VM_USER);
     return 0;
 }
 
@@ -277,7 +374,7 @@ int vm_fill(struct mm *mm, uint64_t va, const void *src, size_t len)
 
 struct fork_ctx {
     struct mm *child;
-    unsigned prot;
+    unsigned flags;
 };
 
 /* Share one parent page with the child; writable pages become read-only COW in both. */
@@ -288,7 +385,7 @@ static int vm_fork_leaf(pte_t *pte, uint64_t va, void *arg)
     if (!cpte)
         return -ENOMEM;
     unsigned prot = pte_to_vm(*pte);
-    if (prot & VM_WRITE)
+    if ((prot & VM_WRITE) && !(fc->flags & VMA_SHARED))
         *pte = pte_leaf(pte_to_pa(*pte), (prot & ~VM_WRITE) | VM_COW);
     *cpte = *pte;
     page_get(pa_to_kva(pte_to_pa(*pte)));
@@ -304,8 +401,9 @@ struct mm *vm_fork(struct mm *mm)
     child->brk = mm->brk;
     child->mmap_top = mm->mmap_top;
     child->stack_top = mm->stack_top;
+    child->sigpage = mm->sigpage;
     for (struct vm_area *a = mm->areas; a; a = a->next) {
-        struct fork_ctx fc = { child, a->prot };
+        struct fork_ctx fc = { child, a->flags };
         if (vm_area_add(child, a->start, a->end, a->prot, a->flags) ||
             pt_for_each_leaf(mm->root, a->start, a->end - a->start, vm_fork_leaf, &fc)) {
             vm_destroy(child);

@@ -12,6 +12,8 @@ enum vm_access { VM_ACCESS_READ, VM_ACCESS_WRITE, VM_ACCESS_EXEC };
 
 #define VMA_STACK  1u   /* grows down; a guard page below is never mapped */
 #define VMA_HEAP   2u   /* the brk area */
+#define VMA_SHARED 4u   /* MAP_SHARED anonymous: populated at once, shared (not COW) by fork */
+#define VMA_SIGPAGE 8u  /* the signal-return trampoline page */
 
 struct vm_area {
     uint64_t start, end;        /* page aligned, [start, end) */
@@ -28,12 +30,14 @@ struct mm {
     uint64_t brk_start, brk;    /* heap: [brk_start, brk) */
     uint64_t mmap_top;          /* next mmap search starts below this */
     uint64_t stack_top;
+    uint64_t sigpage;           /* where the signal-return trampoline is mapped */
 };
 
 #define USER_STACK_TOP   (USER_TOP - PAGE_SIZE)
 #define USER_STACK_SIZE  (8UL << 20)
 #define USER_MMAP_TOP    (USER_STACK_TOP - USER_STACK_SIZE - (1UL << 30))
 #define USER_PIE_BASE    0x2000000000UL
+#define USER_SIGPAGE     (USER_TOP - PAGE_SIZE)
 
 struct mm *vm_create(void);
 void vm_destroy(struct mm *mm);
@@ -44,6 +48,16 @@ int vm_area_add(struct mm *mm, uint64_t start, uint64_t end, unsigned prot, unsi
 struct vm_area *vm_area_find(struct mm *mm, uint64_t va);
 /* Remove [start, end) from the regions and unmap it (munmap and brk shrinking). */
 int vm_area_remove(struct mm *mm, uint64_t start, uint64_t end);
+/* Change the protection of [start, end), splitting regions; -ENOMEM if part is unmapped. */
+int vm_protect(struct mm *mm, uint64_t start, uint64_t end, unsigned prot);
+/* Drop the private pages of [start, end): they read back as zero (MADV_DONTNEED). */
+void vm_discard(struct mm *mm, uint64_t start, uint64_t end);
+/* A free, page-aligned range of len bytes below `below` (top-down search); 0 if none. */
+uint64_t vm_find_gap(struct mm *mm, uint64_t len, uint64_t below);
+/* Allocate every page of [start, end) now (shared mappings, MAP_POPULATE). */
+int vm_populate(struct mm *mm, uint64_t start, uint64_t end);
+/* Map one existing page (refcount taken) at va in a new region with prot. */
+int vm_map_page(struct mm *mm, uint64_t va, void *page, unsigned prot, unsigned flags);
 /* Resolve a fault at va: demand-zero or copy-on-write. 0, or -EFAULT when the access is not allowed. */
 int vm_fault(struct mm *mm, uint64_t va, enum vm_access access);
 /* A copy-on-write duplicate of mm (fork). NULL on ENOMEM. */

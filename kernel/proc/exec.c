@@ -10,6 +10,7 @@
 #include "lib/kstring.h"
 #include "lib/random.h"
 #include "arch.h"
+#include "proc/signal.h"
 
 #define AT_NULL    0
 #define AT_PHDR    3
@@ -162,6 +163,11 @@ int exec_load(struct proc *p, const char *path, const char *const argv[], const 
                           VM_READ | VM_WRITE | (img.stack_exec ? VM_EXEC : 0), VMA_STACK);
     if (!err)
         err = exec_build_stack(mm, path, argv, envp, &img, bias, &sp);
+    if (!err) {
+        void *sigpage = proc_signal_page();
+        err = sigpage ? vm_map_page(mm, USER_SIGPAGE, sigpage, VM_READ | VM_EXEC, VMA_SIGPAGE) : -ENOMEM;
+        mm->sigpage = USER_SIGPAGE;
+    }
     if (err) {
         vm_destroy(mm);
         return err;
@@ -173,6 +179,8 @@ int exec_load(struct proc *p, const char *path, const char *const argv[], const 
         vm_activate(mm);
     vm_destroy(old);
     exec_set_name(p, path);
+    signal_exec_reset(p);
+    p->sig_saved_valid = false;
     arch_tf_init_user(p->tf, img.entry + bias, sp);
     return 0;
 }

@@ -36,6 +36,32 @@ int proc_live_count(void)
     return n;
 }
 
+#define RLIM_INFINITY (~0UL)
+#define RLIMIT_STACK  3
+#define RLIMIT_NPROC  6
+#define RLIMIT_NOFILE 7
+
+static void proc_default_rlimits(struct proc *p)
+{
+    for (int i = 0; i < 16; i++)
+        p->rlimits[i][0] = p->rlimits[i][1] = RLIM_INFINITY;
+    p->rlimits[RLIMIT_STACK][0] = USER_STACK_SIZE;
+    p->rlimits[RLIMIT_STACK][1] = USER_STACK_SIZE;
+    p->rlimits[RLIMIT_NPROC][0] = p->rlimits[RLIMIT_NPROC][1] = NPROC;
+    p->rlimits[RLIMIT_NOFILE][0] = p->rlimits[RLIMIT_NOFILE][1] = 1024;
+}
+
+void *proc_signal_page(void)
+{
+    static void *page;
+    if (!page) {
+        page = page_alloc();
+        if (page)
+            arch_signal_page_fill(page);
+    }
+    return page;
+}
+
 /* A new process's first switch_context lands here, on its own kernel stack. */
 static void proc_first_run(void)
 {
@@ -60,6 +86,8 @@ static struct proc *proc_alloc(void)
     p->pid = next_pid++;
     p->state = PROC_EMBRYO;
     p->start_ticks = sched_ticks();
+    p->altstack_flags = 2;      /* SS_DISABLE */
+    proc_default_rlimits(p);
     return p;
 }
 
@@ -84,6 +112,7 @@ int proc_spawn(const char *path, struct proc *parent)
         return err;
     }
     p->parent = parent;
+    p->pgid = p->sid = p->pid;
     p->state = PROC_RUNNABLE;
     return p->pid;
 }
@@ -103,6 +132,14 @@ int proc_fork(void)
     child->tf->a0 = 0;          /* fork returns 0 in the child */
     child->fpu = parent->fpu;
     kstrlcpy(child->name, parent->name, sizeof child->name);
+    child->pgid = parent->pgid;
+    child->sid = parent->sid;
+    memcpy(child->sig_actions, parent->sig_actions, sizeof child->sig_actions);
+    child->sig_blocked = parent->sig_blocked;
+    child->altstack_sp = parent->altstack_sp;
+    child->altstack_size = parent->altstack_size;
+    child->altstack_flags = parent->altstack_flags;
+    memcpy(child->rlimits, parent->rlimits, sizeof child->rlimits);
     child->parent = parent;
     child->state = PROC_RUNNABLE;
     return child->pid;
@@ -121,8 +158,9 @@ static void proc_reparent_children(struct proc *p)
         c->parent = init;
         if (c->state == PROC_ZOMBIE) {
             if (init)
-                sched_wakeup(init);
-            else
+                signal_notify_parent(c, (c->exit_status & 0x7f) ? CLD_KILLED : CLD_EXITED,
+                                     c->exit_status);
+            if (!c->parent)
                 proc_free(c);
         }
     }
@@ -136,8 +174,10 @@ void proc_exit(int status)
     proc_reparent_children(p);
     p->exit_status = status;
     p->state = PROC_ZOMBIE;
-    if (p->parent)
-        sched_wakeup(p->parent);
+    if (status & 0x7f)
+        signal_notify_parent(p, CLD_KILLED, status & 0x7f);
+    else
+        signal_notify_parent(p, CLD_EXITED, (status >> 8) & 0xff);
     if (p->pid == 1)
         kprintf("kernel: init exited with status %d\n", status);
     sched_switch_out();
@@ -152,10 +192,39 @@ void proc_reap_orphan(struct proc *p)
 
 static bool proc_wait_matches(struct proc *c, struct proc *parent, int pid)
 {
-    return c->state != PROC_FREE && c->parent == parent && (pid == -1 || c->pid == pid);
+    if (c->state == PROC_FREE || c->parent != parent)
+        return false;
+    if (pid == -1)
+        return true;
+    if (pid > 0)
+        return c->pid == pid;
+    return c->pgid == (pid == 0 ? parent->pgid : -pid);
 }
 
-int proc_wait(int pid, int *status, bool nohang)
+/* What wait4 would report for c now: 1 and *status, or 0 for nothing. Zombies are freed. */
+static int proc_wait_report(struct proc *p, struct proc *c, int options, int *status)
+{
+    if (c->state == PROC_ZOMBIE) {
+        *status = c->exit_status;
+        p->cutime += c->utime + c->cutime;
+        p->cstime += c->stime + c->cstime;
+        proc_free(c);
+        return 1;
+    }
+    if ((options & WAIT_UNTRACED) && c->state == PROC_STOPPED && c->stop_unreported) {
+        c->stop_unreported = false;
+        *status = (c->stop_sig << 8) | 0x7f;
+        return 1;
+    }
+    if ((options & WAIT_CONTINUED) && c->cont_unreported) {
+        c->cont_unreported = false;
+        *status = 0xffff;
+        return 1;
+    }
+    return 0;
+}
+
+int proc_wait(int pid, int *status, int options)
 {
     struct proc *p = current();
     for (;;) {
@@ -165,41 +234,44 @@ int proc_wait(int pid, int *status, bool nohang)
             if (!proc_wait_matches(c, p, pid))
                 continue;
             have_children = true;
-            if (c->state != PROC_ZOMBIE)
-                continue;
             int cpid = c->pid;
-            *status = c->exit_status;
-            p->cutime += c->utime + c->cutime;
-            p->cstime += c->stime + c->cstime;
-            proc_free(c);
-            return cpid;
+            if (proc_wait_report(p, c, options, status))
+                return cpid;
         }
         if (!have_children)
             return -ECHILD;
-        if (nohang)
+        if (options & WAIT_NOHANG)
             return 0;
-        sched_sleep_on(p);
-    }
-}
-
-static int proc_fault_signal(enum proc_fault kind)
-{
-    switch (kind) {
-    case PROC_FAULT_SEGV: return 11;  /* SIGSEGV */
-    case PROC_FAULT_BUS: return 7;    /* SIGBUS */
-    case PROC_FAULT_TRAP: return 5;   /* SIGTRAP */
-    default: return 4;                /* SIGILL */
+        if (sched_sleep_on(p))
+            return -ERESTARTSYS;
     }
 }
 
 void proc_fault(struct proc *p, enum proc_fault kind, const char *what, uint64_t epc, uint64_t tval)
 {
-    kprintf("kernel: pid %d (%s) killed: %s sepc=%#lx stval=%#lx\n", p->pid, p->name, what, epc, tval);
-    proc_exit(proc_fault_signal(kind));
+    p->fault_what = what;
+    p->fault_epc = epc;
+    p->fault_tval = tval;
+    switch (kind) {
+    case PROC_FAULT_SEGV: signal_force(SIGSEGV, SEGV_MAPERR, tval); break;
+    case PROC_FAULT_SEGV_ACCESS: signal_force(SIGSEGV, SEGV_ACCERR, tval); break;
+    case PROC_FAULT_BUS: signal_force(SIGBUS, BUS_ADRALN, tval); break;
+    case PROC_FAULT_TRAP: signal_force(SIGTRAP, TRAP_BRKPT, epc); break;
+    case PROC_FAULT_OOM:
+        p->fault_what = "out of memory";
+        signal_force(SIGKILL, SI_USER, tval);
+        break;
+    default: signal_force(SIGILL, ILL_ILLOPC, epc); break;
+    }
 }
 
 void proc_return_to_user(void)
 {
+    struct proc *p = current();
     if (this_cpu()->need_resched)
         sched_yield();
+    if (p->sig_pending || p->in_syscall)
+        signal_deliver();
+    /* A handler that returns normally clears the record of the fault it was raised for. */
+    p->fault_what = NULL;
 }

@@ -5,13 +5,20 @@
 #include <stdint.h>
 #include <stdbool.h>
 #include "arch.h"
+#include "proc/signal.h"
 
 #define NPROC 64
 #define PROC_NAME_MAX 32
 
-enum proc_state { PROC_FREE, PROC_EMBRYO, PROC_RUNNABLE, PROC_RUNNING, PROC_SLEEPING, PROC_ZOMBIE };
+enum proc_state { PROC_FREE, PROC_EMBRYO, PROC_RUNNABLE, PROC_RUNNING, PROC_SLEEPING, PROC_STOPPED,
+                  PROC_ZOMBIE };
 
-enum proc_fault { PROC_FAULT_SEGV, PROC_FAULT_BUS, PROC_FAULT_ILL, PROC_FAULT_TRAP };
+enum proc_fault {
+    PROC_FAULT_SEGV,        /* no mapping there */
+    PROC_FAULT_SEGV_ACCESS, /* mapped, but not for this access */
+    PROC_FAULT_BUS, PROC_FAULT_ILL, PROC_FAULT_TRAP,
+    PROC_FAULT_OOM,         /* no memory to resolve a page fault */
+};
 
 struct mm;
 
@@ -33,6 +40,25 @@ struct proc {
     uint64_t start_ticks;
     uint64_t clear_child_tid;   /* set_tid_address / CLONE_CHILD_CLEARTID */
     struct fpu_state fpu;
+    int pgid, sid;              /* process group and session */
+    /* Signals */
+    uint64_t sig_pending, sig_blocked;
+    uint64_t sig_saved_mask;    /* mask to restore after rt_sigsuspend's handler */
+    bool sig_saved_valid;
+    struct k_sigaction sig_actions[NSIG + 1];
+    struct k_siginfo sig_info[NSIG + 1];
+    uint64_t altstack_sp, altstack_size;
+    int altstack_flags;
+    int stop_sig;               /* signal that stopped us, for wait4(WUNTRACED) */
+    bool stop_unreported, cont_unreported;
+    /* The system call being returned from, for -EINTR/restart decisions. */
+    bool in_syscall;
+    uint64_t syscall_a0;
+    /* The last unrecoverable fault, reported if its signal kills the process. */
+    const char *fault_what;
+    uint64_t fault_epc, fault_tval;
+    uint64_t robust_list, robust_len;
+    uint64_t rlimits[16][2];
 };
 
 extern struct proc procs[NPROC];
@@ -44,15 +70,21 @@ int proc_spawn(const char *path, struct proc *parent);
 int proc_fork(void);
 /* exit: never returns. status is a Linux wait status. */
 __attribute__((noreturn)) void proc_exit(int status);
-/* wait4-style reaping: pid as in wait4 (-1 any child, >0 that child). */
-int proc_wait(int pid, int *status, bool nohang);
-/* A U-mode fault the process cannot recover from: report it and end the process. */
+/* wait4-style reaping: pid -1 any child, >0 that child, 0 own group, <-1 group -pid.
+ * Returns the pid, 0 (WNOHANG and nothing to report), -ECHILD or -ERESTARTSYS. */
+#define WAIT_NOHANG    1
+#define WAIT_UNTRACED  2
+#define WAIT_CONTINUED 8
+int proc_wait(int pid, int *status, int options);
+/* A U-mode fault: raise the matching signal (SIGSEGV, SIGBUS, SIGILL...) with si_addr. */
 void proc_fault(struct proc *p, enum proc_fault kind, const char *what, uint64_t epc, uint64_t tval);
-/* Last steps before sret to U-mode: reschedule if the tick asked for it. */
+/* Last steps before sret to U-mode: reschedule if the tick asked for it, deliver signals. */
 void proc_return_to_user(void);
 /* Called by the scheduler once a process has switched out for good. */
 void proc_reap_orphan(struct proc *p);
 int proc_live_count(void);
 struct proc *proc_find(int pid);
+/* The signal-return trampoline page shared by every process (allocated on first use). */
+void *proc_signal_page(void);
 
 #endif

@@ -4,6 +4,7 @@
 #include "proc/proc.h"
 #include "mm/vm.h"
 #include "lib/panic.h"
+#include "lib/errno.h"
 #include "dev/console.h"
 
 struct cpu cpus[MAX_HARTS];
@@ -82,13 +83,16 @@ void sched_yield(void)
     sched_switch_out();
 }
 
-void sched_sleep_on(const void *chan)
+int sched_sleep_on(const void *chan)
 {
     struct proc *p = current();
+    if (signal_pending(p))
+        return -EINTR;
     p->wait_chan = chan;
     p->state = PROC_SLEEPING;
     sched_switch_out();
     p->wait_chan = NULL;
+    return signal_pending(p) ? -EINTR : 0;
 }
 
 void sched_wakeup(const void *chan)
@@ -103,12 +107,13 @@ static const char timed_sleep;
 int sched_sleep_until(uint64_t deadline_ns)
 {
     struct proc *p = current();
-    while (arch_time_ns() < deadline_ns) {
+    int err = 0;
+    while (!err && arch_time_ns() < deadline_ns) {
         p->wake_at_ns = deadline_ns;
-        sched_sleep_on(&timed_sleep);
+        err = sched_sleep_on(&timed_sleep);
     }
     p->wake_at_ns = 0;
-    return 0;
+    return err;
 }
 
 static void sched_wake_timers(void)

@@ -25,9 +25,10 @@ void sched_init_hart(uint32_t hartid);
 __attribute__((noreturn)) void sched_loop(void);
 void sched_yield(void);                    /* stay runnable, let others run */
 void sched_switch_out(void);               /* caller already set a non-running state */
-void sched_sleep_on(const void *chan);     /* block until sched_wakeup(chan) */
+/* Block until sched_wakeup(chan); returns -EINTR (at once, or on waking) if a signal is pending. */
+int sched_sleep_on(const void *chan);
 void sched_wakeup(const void *chan);
-/* Block until the monotonic clock reaches deadline_ns; returns 0. */
+/* Block until the monotonic clock reaches deadline_ns; 0, or -EINTR for a signal. */
 int sched_sleep_until(uint64_t deadline_ns);
 void sched_tick(bool from_user);           /* timer interrupt on this hart */
 uint64_t sched_ticks(void);                /* ticks since boot */

@@ -4,19 +4,41 @@
 
 #include <stdint.h>
 
+#define SYS_ioctl            29
+#define SYS_readlinkat       78
+#define SYS_newfstatat       79
+#define SYS_fstat            80
 #define SYS_write            64
 #define SYS_writev           66
 #define SYS_exit             93
 #define SYS_exit_group       94
 #define SYS_set_tid_address  96
+#define SYS_futex            98
+#define SYS_set_robust_list  99
 #define SYS_nanosleep        101
 #define SYS_clock_gettime    113
 #define SYS_clock_getres     114
 #define SYS_clock_nanosleep  115
 #define SYS_sched_yield      124
+#define SYS_kill             129
+#define SYS_tkill            130
+#define SYS_tgkill           131
+#define SYS_sigaltstack      132
+#define SYS_rt_sigsuspend    133
+#define SYS_rt_sigaction     134
+#define SYS_rt_sigprocmask   135
+#define SYS_rt_sigpending    136
+#define SYS_rt_sigreturn     139
 #define SYS_reboot           142
 #define SYS_times            153
+#define SYS_setpgid          154
+#define SYS_getpgid          155
+#define SYS_getsid           156
+#define SYS_setsid           157
 #define SYS_uname            160
+#define SYS_getrlimit        163
+#define SYS_setrlimit        164
+#define SYS_getrusage        165
 #define SYS_gettimeofday     169
 #define SYS_getpid           172
 #define SYS_getppid          173
@@ -26,9 +48,16 @@
 #define SYS_getegid          177
 #define SYS_gettid           178
 #define SYS_sysinfo          179
+#define SYS_brk              214
+#define SYS_munmap           215
 #define SYS_clone            220
 #define SYS_execve           221
+#define SYS_mmap             222
+#define SYS_mprotect         226
+#define SYS_madvise          233
 #define SYS_wait4            260
+#define SYS_prlimit64        261
+#define SYS_getrandom        278
 
 #define SYSCALL(name) long sys_##name(const uint64_t a[6])
 SYSCALL(write); SYSCALL(writev);
@@ -38,5 +67,12 @@ SYSCALL(gettimeofday); SYSCALL(times);
 SYSCALL(sched_yield); SYSCALL(reboot); SYSCALL(uname); SYSCALL(sysinfo);
 SYSCALL(getpid); SYSCALL(getppid); SYSCALL(getuid);
 SYSCALL(clone); SYSCALL(execve); SYSCALL(wait4);
+SYSCALL(fstat); SYSCALL(newfstatat);
+SYSCALL(brk); SYSCALL(mmap); SYSCALL(munmap); SYSCALL(mprotect); SYSCALL(madvise);
+SYSCALL(rt_sigaction); SYSCALL(rt_sigprocmask); SYSCALL(rt_sigpending); SYSCALL(rt_sigsuspend);
+SYSCALL(rt_sigreturn); SYSCALL(sigaltstack); SYSCALL(kill); SYSCALL(tkill); SYSCALL(tgkill);
+SYSCALL(setpgid); SYSCALL(getpgid); SYSCALL(getsid); SYSCALL(setsid);
+SYSCALL(set_robust_list); SYSCALL(prlimit64); SYSCALL(getrlimit); SYSCALL(setrlimit);
+SYSCALL(getrandom); SYSCALL(getrusage); SYSCALL(futex);
 
 #endif

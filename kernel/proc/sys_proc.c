@@ -20,8 +20,6 @@
 #define CLONE_SIGNAL_MASK    0xffUL
 #define CLONE_FORK_FLAGS     (CLONE_SIGNAL_MASK | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID | \
                               CLONE_CHILD_SETTID | CLONE_VFORK | CLONE_VM)
-#define WNOHANG   1
-#define WUNTRACED 2
 
 SYSCALL(getpid) { (void)a; return current()->pid; }
 SYSCALL(getuid) { (void)a; return 0; }
@@ -76,11 +74,9 @@ SYSCALL(wait4)
 {
     int pid = (int)a[0], options = (int)a[2], status = 0;
     uint64_t ustatus = a[1], rusage = a[3];
-    if (options & ~(WNOHANG | WUNTRACED))
+    if (options & ~(WAIT_NOHANG | WAIT_UNTRACED | WAIT_CONTINUED | 0x40000000 /* __WALL */))
         return -EINVAL;
-    if (pid == 0 || pid < -1)
-        pid = -1;   /* process groups arrive with the process-group issue */
-    int r = proc_wait(pid, &status, options & WNOHANG);
+    int r = proc_wait(pid, &status, options);
     if (r > 0 && ustatus && copy_to_user(ustatus, &status, sizeof status))
         return -EFAULT;
     if (r >= 0 && rusage) {

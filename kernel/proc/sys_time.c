@@ -6,6 +6,7 @@
 #include "mm/vm.h"
 #include "lib/errno.h"
 #include "arch.h"
+#include "proc/signal.h"
 
 #define CLOCK_REALTIME           0
 #define CLOCK_MONOTONIC          1
@@ -90,10 +91,14 @@ SYSCALL(nanosleep)
     int err = timespec_from_user(a[0], &ns);
     if (err)
         return err;
-    sched_sleep_until(deadline_after(ns));
-    if (a[1])
-        return timespec_to_user(a[1], 0) ? -EFAULT : 0;
-    return 0;
+    uint64_t deadline = deadline_after(ns);
+    if (sched_sleep_until(deadline) == 0)
+        return 0;
+    /* Interrupted: report the time left, as Linux does. */
+    uint64_t now = arch_time_ns();
+    if (a[1] && timespec_to_user(a[1], deadline > now ? deadline - now : 0))
+        return -EFAULT;
+    return -ERESTARTNOHAND;
 }
 
 SYSCALL(clock_nanosleep)
@@ -106,8 +111,14 @@ SYSCALL(clock_nanosleep)
         return err;
     if (a[0] == CLOCK_PROCESS_CPUTIME_ID || a[0] == CLOCK_THREAD_CPUTIME_ID)
         return -EINVAL;
-    sched_sleep_until((a[1] & TIMER_ABSTIME) ? ns : deadline_after(ns));
-    return 0;
+    uint64_t deadline = (a[1] & TIMER_ABSTIME) ? ns : deadline_after(ns);
+    if (sched_sleep_until(deadline) == 0)
+        return 0;
+    uint64_t left = arch_time_ns();
+    left = deadline > left ? deadline - left : 0;
+    if (!(a[1] & TIMER_ABSTIME) && a[3] && timespec_to_user(a[3], left))
+        return -EFAULT;
+    return -ERESTARTNOHAND;
 }
 
 SYSCALL(gettimeofday)

@@ -4,6 +4,9 @@
 
 #include <stdint.h>
 
+/* rt_sigreturn restores every register, a0 included: its result must not overwrite a0. */
+#define SYSCALL_NR_RT_SIGRETURN 139
+
 struct syscall_args {
     uint64_t nr;
     uint64_t a[6];

@@ -61,6 +61,16 @@ __attribute__((noreturn)) void trap_return_user(struct trapframe *tf);
 void arch_fpu_switch_out(struct trapframe *tf, struct fpu_state *st);
 void arch_fpu_switch_in(const struct trapframe *tf, const struct fpu_state *st);
 
+/* Signals (signal.c): the frame on the user stack and the return trampoline. */
+struct proc;
+struct k_sigaction;
+struct k_siginfo;
+void arch_signal_page_fill(void *page);
+int arch_signal_setup_frame(struct proc *p, int sig, const struct k_sigaction *act,
+                            const struct k_siginfo *info, uint64_t old_mask);
+long arch_signal_return(struct proc *p);
+uint64_t arch_tf_sp(const struct proc *p);
+
 /* Power (sbi.c). */
 __attribute__((noreturn)) void arch_power_off(bool failure);
 __attribute__((noreturn)) void arch_reboot(void);

@@ -12,6 +12,7 @@
 #include "mm/vm.h"
 #include "dev/irq.h"
 #include "sbi.h"
+#include "lib/errno.h"
 
 _Static_assert(__builtin_offsetof(struct trapframe, ra) == TF_RA, "tf ra");
 _Static_assert(__builtin_offsetof(struct trapframe, sp) == TF_SP, "tf sp");
@@ -113,21 +114,30 @@ static void trap_user_exception(struct trapframe *tf)
     struct proc *p = current();
     uint64_t cause = tf->cause;
 
+    p->in_syscall = false;
     switch (cause) {
     case EXC_ECALL_U: {
         tf->epc += 4;   /* resume after the ecall; fork's child inherits this */
         struct syscall_args args = {
             tf->a7, { tf->a0, tf->a1, tf->a2, tf->a3, tf->a4, tf->a5 } };
-        tf->a0 = (uint64_t)syscall_dispatch(&args);
+        p->in_syscall = true;
+        p->syscall_a0 = tf->a0;     /* a restarted call needs its first argument back */
+        long r = syscall_dispatch(&args);
+        if (args.nr != SYSCALL_NR_RT_SIGRETURN)
+            tf->a0 = (uint64_t)r;
         return;
     }
     case EXC_INST_PAGE_FAULT:
     case EXC_LOAD_PAGE_FAULT:
     case EXC_STORE_PAGE_FAULT:
-        if (vm_fault(p->mm, tf->tval, trap_access_kind(cause)) == 0)
+    {
+        int err = vm_fault(p->mm, tf->tval, trap_access_kind(cause));
+        if (err == 0)
             return;
-        proc_fault(p, PROC_FAULT_SEGV, trap_cause_name(cause), tf->epc, tf->tval);
+        proc_fault(p, err == -ENOMEM ? PROC_FAULT_OOM : vm_area_find(p->mm, tf->tval) ?
+                   PROC_FAULT_SEGV_ACCESS : PROC_FAULT_SEGV, trap_cause_name(cause), tf->epc, tf->tval);
         return;
+    }
     case EXC_INST_MISALIGNED:
     case EXC_LOAD_MISALIGNED:
     case EXC_STORE_MISALIGNED:

@@ -853,7 +853,8 @@ static int mutate_once(struct blob *b, size_t hdr_end, int *accepted)
         }
     }
     int r = elf_parse(b->data, b->len, USER_TOP, &img);
-    int bad = !(r == 0 || r == -ENOEXEC || r == -EINVAL) || (r == 0 && !image_sane(&img, b->len, USER_TOP));
+    int bad = !(r == 0 || r == -ENOEXEC || r == -EINVAL) ||
+              (r == 0 && !image_sane(&img, b->len, USER_TOP));
     *accepted += r == 0;
     for (unsigned k = nmut; k-- > 0;)
         memcpy(b->data + pos[k], saved[k], 8);

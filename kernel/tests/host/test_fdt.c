@@ -181,6 +181,7 @@ static unsigned walk_all(struct fdt *f)
                                    "/soc/plic", "serial0", "/chosen", "/nonexistent/x" };
     unsigned work = 0;
     int node = f->root, depth = 0, i, r;
+    uint32_t pos;
     struct fdt_prop p;
     uint64_t a, s;
     const char *str;
@@ -189,8 +190,9 @@ static unsigned walk_all(struct fdt *f)
     while (node >= 0) {
         work += (unsigned)strlen(fdt_node_name(f, node));
         for (r = fdt_first_prop(f, node, &p); r == 0; r = fdt_next_prop(f, &p)) {
-            for (i = 0; fdt_prop_string_at(&p, i, &str) == 0; i++)
+            for (pos = 0; fdt_prop_next_string(&p, &pos, &str) == 0;)
                 work += (unsigned)strlen(str);
+            work += fdt_prop_string_at(&p, 2, &str) == 0;
             if (fdt_prop_cells(&p, 0, 2, &a) == 0)
                 work += (unsigned)a;
             work += fdt_prop_has_string(&p, "riscv,plic0");
@@ -464,6 +466,16 @@ static void test_builder_sane(void)
         CHECK_EQ(fdt_get_prop(&f, f.root, "list", &pr), 0);
         CHECK_EQ(fdt_prop_string_at(&pr, 1, &s), 0);
         CHECK_EQ(strcmp(s, "bc"), 0);
+        CHECK_EQ(fdt_prop_string_at(&pr, 2, &s), -ENOENT);
+        {
+            uint32_t pos = 0;
+
+            CHECK_EQ(fdt_prop_next_string(&pr, &pos, &s), 0);
+            CHECK_EQ(pos, 2);
+            CHECK_EQ(fdt_prop_next_string(&pr, &pos, &s), 0);
+            CHECK_EQ(pos, 5);
+            CHECK_EQ(fdt_prop_next_string(&pr, &pos, &s), -ENOENT);
+        }
         CHECK(!fdt_prop_has_string(&pr, "b"));
         CHECK_EQ(fdt_get_prop(&f, f.root, "bad", &pr), 0);
         CHECK(!fdt_prop_has_string(&pr, "abc"));

@@ -203,7 +203,8 @@ static int cmp_failures_at(const char *file, int line, const char *fmt, size_t s
     return 1;
 }
 
-static void __attribute__((format(printf, 3, 4))) cmp_printf(const char *file, int line, const char *fmt, ...)
+static void __attribute__((format(printf, 3, 4)))
+cmp_printf(const char *file, int line, const char *fmt, ...)
 {
     char want[512], got[512];
     size_t sizes[] = { sizeof want, 0, 1, 2, 5, 0 };

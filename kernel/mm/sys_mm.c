@@ -1,0 +1,166 @@
+/* Memory system calls: brk, mmap/munmap/mprotect for anonymous memory, madvise.
+ * File-backed mappings arrive with the file layer. */
+#include "proc/sys.h"
+#include "proc/proc.h"
+#include "proc/sched.h"
+#include "mm/vm.h"
+#include "lib/errno.h"
+
+#define PROT_READ  1
+#define PROT_WRITE 2
+#define PROT_EXEC  4
+#define MAP_SHARED      0x01
+#define MAP_PRIVATE     0x02
+#define MAP_SHARED_VALIDATE 0x03
+#define MAP_TYPE        0x0f
+#define MAP_FIXED       0x10
+#define MAP_ANONYMOUS   0x20
+#define MAP_GROWSDOWN   0x100
+#define MAP_DENYWRITE   0x800
+#define MAP_EXECUTABLE  0x1000
+#define MAP_LOCKED      0x2000
+#define MAP_NORESERVE   0x4000
+#define MAP_POPULATE    0x8000
+#define MAP_NONBLOCK    0x10000
+#define MAP_STACK       0x20000
+#define MAP_HUGETLB     0x40000
+#define MAP_FIXED_NOREPLACE 0x100000
+#define MAP_KNOWN (MAP_TYPE | MAP_FIXED | MAP_ANONYMOUS | MAP_GROWSDOWN | MAP_DENYWRITE | \
+                   MAP_EXECUTABLE | MAP_LOCKED | MAP_NORESERVE | MAP_POPULATE | MAP_NONBLOCK | \
+                   MAP_STACK | MAP_FIXED_NOREPLACE)
+
+static uint64_t page_up(uint64_t v) { return (v + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1); }
+
+/* Linux semantics: W without R is not expressible in a RISC-V PTE, so writable implies readable. */
+static unsigned mm_prot(uint64_t prot)
+{
+    unsigned p = 0;
+    if (prot & PROT_READ)
+        p |= VM_READ;
+    if (prot & PROT_WRITE)
+        p |= VM_READ | VM_WRITE;
+    if (prot & PROT_EXEC)
+        p |= VM_EXEC;
+    return p;
+}
+
+static struct vm_area *mm_heap_area(struct mm *mm)
+{
+    for (struct vm_area *a = mm->areas; a; a = a->next)
+        if (a->flags & VMA_HEAP)
+            return a;
+    return NULL;
+}
+
+static bool brk_grow(struct mm *mm, uint64_t old_end, uint64_t new_end)
+{
+    struct vm_area *heap = mm_heap_area(mm);
+    if (heap && heap->end == old_end) {
+        if (heap->next && heap->next->start < new_end)
+            return false;
+        heap->end = new_end;
+        return true;
+    }
+    return vm_area_add(mm, old_end, new_end, VM_READ | VM_WRITE, VMA_HEAP) == 0;
+}
+
+/* brk returns the new break, or the old one when the request cannot be met. */
+SYSCALL(brk)
+{
+    struct mm *mm = current()->mm;
+    uint64_t want = a[0], old_end = page_up(mm->brk), new_end = page_up(want);
+    if (want < mm->brk_start || want >= USER_MMAP_TOP)
+        return (long)mm->brk;
+    if (new_end > old_end && !brk_grow(mm, old_end, new_end))
+        return (long)mm->brk;
+    if (new_end < old_end && vm_area_remove(mm, new_end, old_end))
+        return (long)mm->brk;
+    mm->brk = want;
+    return (long)want;
+}
+
+static long mmap_place(struct mm *mm, uint64_t addr, uint64_t len, uint64_t flags)
+{
+    if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
+        if (addr & (PAGE_SIZE - 1))
+            return -EINVAL;
+        if (addr < PAGE_SIZE * 16 || addr >= USER_TOP || len > USER_TOP - addr)
+            return -ENOMEM;
+        if (flags & MAP_FIXED_NOREPLACE) {
+            for (struct vm_area *x = mm->areas; x; x = x->next)
+                if (x->start < addr + len && x->end > addr)
+                    return -EEXIST;
+        } else if (vm_area_remove(mm, addr, addr + len)) {
+            return -ENOMEM;
+        }
+        return (long)addr;
+    }
+    if (addr && !(addr & (PAGE_SIZE - 1)) && addr >= PAGE_SIZE * 16 && addr < USER_MMAP_TOP &&
+        len <= USER_MMAP_TOP - addr && vm_find_gap(mm, len, addr + len) == addr)
+        return (long)addr;
+    uint64_t va = vm_find_gap(mm, len, mm->mmap_top);
+    return va ? (long)va : -ENOMEM;
+}
+
+SYSCALL(mmap)
+{
+    struct mm *mm = current()->mm;
+    uint64_t addr = a[0], len = a[1], prot = a[2], flags = a[3];
+    int64_t fd = (int64_t)a[4];
+    uint64_t type = flags & MAP_TYPE;
+    if (len == 0 || (flags & ~MAP_KNOWN) || (prot & ~(uint64_t)(PROT_READ | PROT_WRITE | PROT_EXEC)))
+        return -EINVAL;
+    if (type != MAP_SHARED && type != MAP_PRIVATE && type != MAP_SHARED_VALIDATE)
+        return -EINVAL;
+    if (len > USER_TOP)
+        return -ENOMEM;
+    len = page_up(len);
+    if (!(flags & MAP_ANONYMOUS))
+        return fd >= 0 && fd <= 2 ? -ENODEV : -EBADF;
+    long va = mmap_place(mm, addr, len, flags);
+    if (va < 0)
+        return va;
+    bool shared = type != MAP_PRIVATE;
+    if (vm_area_add(mm, (uint64_t)va, (uint64_t)va + len, mm_prot(prot), shared ? VMA_SHARED : 0))
+        return -ENOMEM;
+    /* Shared pages must exist before fork so both processes see the same frames. */
+    if ((shared || (flags & MAP_POPULATE)) && vm_populate(mm, (uint64_t)va, (uint64_t)va + len)) {
+        vm_area_remove(mm, (uint64_t)va, (uint64_t)va + len);
+        return -ENOMEM;
+    }
+    return va;
+}
+
+SYSCALL(munmap)
+{
+    uint64_t addr = a[0], len = a[1];
+    if ((addr & (PAGE_SIZE - 1)) || len == 0 || addr >= USER_TOP || len > USER_TOP - addr)
+        return -EINVAL;
+    return vm_area_remove(current()->mm, addr, addr + page_up(len));
+}
+
+SYSCALL(mprotect)
+{
+    uint64_t addr = a[0], len = a[1], prot = a[2];
+    if ((addr & (PAGE_SIZE - 1)) || (prot & ~(uint64_t)(PROT_READ | PROT_WRITE | PROT_EXEC)))
+        return -EINVAL;
+    if (len == 0)
+        return 0;
+    if (addr >= USER_TOP || len > USER_TOP - addr)
+        return -ENOMEM;
+    return vm_protect(current()->mm, addr, addr + page_up(len), mm_prot(prot));
+}
+
+#define MADV_DONTNEED 4
+
+/* Advice is optional except MADV_DONTNEED, whose promise (private pages read back as zero)
+ * programs rely on: those pages are dropped and come back demand-zero. */
+SYSCALL(madvise)
+{
+    uint64_t addr = a[0], len = page_up(a[1]);
+    if ((addr & (PAGE_SIZE - 1)) || addr >= USER_TOP || len > USER_TOP - addr)
+        return -EINVAL;
+    if (a[2] == MADV_DONTNEED && len)
+        vm_discard(current()->mm, addr, addr + len);
+    return 0;
+}

@@ -1,0 +1,160 @@
+/* Smaller system calls glibc makes at start-up and programs use for limits and randomness:
+ * set_robust_list, prlimit64/getrlimit/setrlimit, getrandom, getrusage, futex. */
+#include "proc/sys.h"
+#include "proc/proc.h"
+#include "proc/sched.h"
+#include "mm/vm.h"
+#include "lib/errno.h"
+#include "lib/kstring.h"
+#include "lib/random.h"
+
+#define RLIM_NLIMITS 16
+#define GRND_NONBLOCK 1
+#define GRND_RANDOM   2
+#define GRND_INSECURE 4
+#define RUSAGE_SELF     0
+#define RUSAGE_CHILDREN (-1)
+#define RUSAGE_THREAD   1
+#define FUTEX_WAIT 0
+#define FUTEX_WAKE 1
+#define FUTEX_CMD_MASK 0x7f   /* without FUTEX_PRIVATE_FLAG and FUTEX_CLOCK_REALTIME */
+
+SYSCALL(set_robust_list)
+{
+    if (a[1] != 24)     /* sizeof(struct robust_list_head) */
+        return -EINVAL;
+    current()->robust_list = a[0];
+    current()->robust_len = a[1];
+    return 0;
+}
+
+static long rlimit_access(struct proc *t, uint64_t res, uint64_t new_ulim, uint64_t old_ulim)
+{
+    uint64_t lim[2];
+    if (res >= RLIM_NLIMITS)
+        return -EINVAL;
+    if (new_ulim) {
+        if (copy_from_user(lim, new_ulim, sizeof lim))
+            return -EFAULT;
+        if (lim[0] > lim[1])
+            return -EINVAL;
+    }
+    if (old_ulim && copy_to_user(old_ulim, t->rlimits[res], sizeof lim))
+        return -EFAULT;
+    if (new_ulim) {
+        t->rlimits[res][0] = lim[0];
+        t->rlimits[res][1] = lim[1];
+    }
+    return 0;
+}
+
+SYSCALL(prlimit64)
+{
+    struct proc *t = a[0] ? proc_find((int)a[0]) : current();
+    if (!t)
+        return -ESRCH;
+    return rlimit_access(t, a[1], a[2], a[3]);
+}
+
+SYSCALL(getrlimit) { return rlimit_access(current(), a[0], 0, a[1]); }
+SYSCALL(setrlimit) { return rlimit_access(current(), a[0], a[1], 0); }
+
+SYSCALL(getrandom)
+{
+    uint8_t chunk[256];
+    uint64_t buf = a[0], len = a[1];
+    if (a[2] & ~(uint64_t)(GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE))
+        return -EINVAL;
+    if ((int64_t)len < 0)
+        len = INT32_MAX;
+    if (len > 33554431)     /* Linux caps one call at 32 MiB - 1 */
+        len = 33554431;
+    if (vm_check_current(buf, len))
+        return -EFAULT;
+    for (uint64_t done = 0; done < len;) {
+        uint64_t n = len - done < sizeof chunk ? len - done : sizeof chunk;
+        random_bytes(chunk, n);
+        if (copy_to_user(buf + done, chunk, n))
+            return -EFAULT;
+        done += n;
+    }
+    return (long)len;
+}
+
+SYSCALL(getrusage)
+{
+    struct proc *p = current();
+    int64_t who = (int64_t)a[0];
+    uint64_t ticks_u, ticks_s, us_per_tick = 1000000 / sched_hz();
+    if (who == RUSAGE_SELF || who == RUSAGE_THREAD) {
+        ticks_u = p->utime;
+        ticks_s = p->stime;
+    } else if (who == RUSAGE_CHILDREN) {
+        ticks_u = p->cutime;
+        ticks_s = p->cstime;
+    } else {
+        return -EINVAL;
+    }
+    int64_t ru[18];
+    memset(ru, 0, sizeof ru);
+    ru[0] = (int64_t)(ticks_u * us_per_tick / 1000000);
+    ru[1] = (int64_t)(ticks_u * us_per_tick % 1000000);
+    ru[2] = (int64_t)(ticks_s * us_per_tick / 1000000);
+    ru[3] = (int64_t)(ticks_s * us_per_tick % 1000000);
+    return copy_to_user(a[1], ru, sizeof ru);
+}
+
+/* Futexes for single-threaded processes: a wait sleeps until a wake on the same address
+ * (or a signal or the timeout); keyed by address space and user address. */
+struct futex_key {
+    struct mm *mm;
+    uint64_t uaddr;
+};
+
+static struct futex_key futex_keys[NPROC];
+
+SYSCALL(futex)
+{
+    struct proc *p = current();
+    uint64_t uaddr = a[0];
+    int op = (int)(a[1] & FUTEX_CMD_MASK);
+    uint32_t val = (uint32_t)a[2], cur;
+    if (uaddr & 3)
+        return -EINVAL;
+    if (op == FUTEX_WAKE) {
+        long woken = 0;
+        for (int i = 0; i < NPROC && woken < (long)val; i++) {
+            if (procs[i].state == PROC_SLEEPING && procs[i].wait_chan == &futex_keys[i] &&
+                futex_keys[i].mm == p->mm && futex_keys[i].uaddr == uaddr) {
+                procs[i].state = PROC_RUNNABLE;
+                woken++;
+            }
+        }
+        return woken;
+    }
+    if (op != FUTEX_WAIT)
+        return -ENOSYS;
+    if (copy_from_user(&cur, uaddr, 4))
+        return -EFAULT;
+    if (cur != val)
+        return -EAGAIN;
+    uint64_t deadline = 0;
+    if (a[3]) {
+        int64_t ts[2];
+        if (copy_from_user(ts, a[3], sizeof ts))
+            return -EFAULT;
+        if (ts[0] < 0 || ts[1] < 0 || ts[1] >= 1000000000)
+            return -EINVAL;
+        deadline = arch_time_ns() + (uint64_t)ts[0] * 1000000000ULL + (uint64_t)ts[1];
+    }
+    futex_keys[p->slot] = (struct futex_key){ p->mm, uaddr };
+    p->wake_at_ns = deadline;
+    int err = sched_sleep_on(&futex_keys[p->slot]);
+    p->wake_at_ns = 0;
+    futex_keys[p->slot].mm = NULL;
+    if (err)
+        return -ERESTARTSYS;
+    if (deadline && arch_time_ns() >= deadline)
+        return -ETIMEDOUT;
+    return 0;
+}
