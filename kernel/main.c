@@ -107,6 +107,18 @@ static void boot_start_processes(const char *bootargs)
         kprintf("kernel: cannot start init %s: error %d\n", init, -pid);
 }
 
+/* crash=kernel-fault: a deliberate bad load, so the tests can check the panic report
+ * (cause, registers, symbolized backtrace, power-off) end to end. */
+static void __attribute__((noinline)) boot_crash_test(const char *bootargs)
+{
+    char what[32];
+    if (!cmdline_get(bootargs, "crash", what, sizeof what) || strcmp(what, "kernel-fault") != 0)
+        return;
+    kprintf("rvix: crash=kernel-fault: loading from an unmapped kernel address\n");
+    volatile uint64_t *bad = (volatile uint64_t *)(KERNEL_HALF + 0x1000);
+    (void)*bad;
+}
+
 void kmain(uint64_t hartid, uint64_t dtb_pa)
 {
     char err[128];
@@ -116,6 +128,8 @@ void kmain(uint64_t hartid, uint64_t dtb_pa)
     kprintf("\nrvix: booting on hart %lu, kernel at %#lx\n", hartid, kernel_phys_base);
     if (devtree_scan(pa_to_kva(dtb_pa), DTB_MAX_SIZE, &machine, err, sizeof err))
         kpanic("device tree at %#lx rejected: %s", dtb_pa, err);
+    if (err[0])
+        kprintf("rvix: device tree notes: %s\n", err);
     boot_init_pages(&machine, dtb_pa);
     arch_mmu_init(&machine);
     console_init(&machine);
@@ -128,6 +142,7 @@ void kmain(uint64_t hartid, uint64_t dtb_pa)
     kprintf("rvix: timer %u Hz via %s; Sv39 with %d ASID bits\n", sched_hz(), arch_timer_kind(),
             arch_asid_bits());
     random_seed(arch_time_ns() ^ hartid);
+    boot_crash_test(machine.bootargs);
     boot_init_initramfs(&machine);
     proc_init();
     boot_start_processes(machine.bootargs);

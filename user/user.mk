@@ -21,23 +21,27 @@ user: $(UPROGS) $(INITRAMFS)
 # Keep the objects (make would delete them as intermediates).
 .SECONDARY: $(ULIB_OBJS) $(UPROGS:=.o)
 
-$(BUILD)/user/%.o: user/%.c
+$(BUILD)/user/%.o: user/%.c user/user.mk
 	@mkdir -p $(dir $@)
-	$(UCC) $(UCFLAGS) -c $< -o $@
+	@echo "  UCC     $<"
+	@$(UCC) $(UCFLAGS) -c $< -o $@
 
-$(BUILD)/user/%.o: user/%.S
+$(BUILD)/user/%.o: user/%.S user/user.mk
 	@mkdir -p $(dir $@)
-	$(UCC) $(UCFLAGS) -c $< -o $@
+	@echo "  UAS     $<"
+	@$(UCC) $(UCFLAGS) -c $< -o $@
 
 $(BUILD)/user/%: $(BUILD)/user/%.o $(ULIB_OBJS)
-	$(UCC) $(ULDFLAGS) $^ -lgcc -o $@
+	@echo "  ULD     $@"
+	@$(UCC) $(ULDFLAGS) $^ -lgcc -o $@
 
 # The staging tree is rebuilt from scratch so removed programs disappear.
 # Sorted names, owner root, fixed mtimes: the archive is reproducible.
 $(INITRAMFS): $(UPROGS)
-	rm -rf $(ROOTFS) && mkdir -p $(ROOTFS)/bin $(ROOTFS)/tests
-	for p in $(UPROGS); do $(USTRIP) -o $(ROOTFS)/$${p#$(BUILD)/user/} $$p || exit 1; done
-	chmod -R u=rwX,go=rX $(ROOTFS) && find $(ROOTFS) -exec touch -h -d @0 {} +
-	cd $(ROOTFS) && find . -mindepth 1 | sed 's|^\./||' | LC_ALL=C sort | \
+	@echo "  CPIO    $@"
+	@rm -rf $(ROOTFS) && mkdir -p $(ROOTFS)/bin $(ROOTFS)/tests
+	@for p in $(UPROGS); do $(USTRIP) -o $(ROOTFS)/$${p#$(BUILD)/user/} $$p || exit 1; done
+	@chmod -R u=rwX,go=rX $(ROOTFS) && find $(ROOTFS) -exec touch -h -d @0 {} +
+	@cd $(ROOTFS) && find . -mindepth 1 | sed 's|^\./||' | LC_ALL=C sort | \
 	  cpio -o -H newc --quiet --reproducible -R 0:0 > $(abspath $@).tmp
-	mv $@.tmp $@
+	@mv $@.tmp $@

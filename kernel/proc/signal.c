@@ -145,7 +145,7 @@ static void signal_stop(struct proc *p, int sig)
 static __attribute__((noreturn)) void signal_terminate(struct proc *p, int sig)
 {
     if (p->fault_what)
-        kprintf("kernel: pid %d (%s) killed: %s sepc=%#lx stval=%#lx\n", p->pid, p->name,
+        kprintf("kernel: pid %d (%s) killed: %s sepc=0x%lx stval=0x%lx\n", p->pid, p->name,
                 p->fault_what, p->fault_epc, p->fault_tval);
     proc_exit(sig);
 }

@@ -8,7 +8,7 @@
 #include "ulib.h"
 
 #define SPAN_TICKS 5000000UL /* 0.5 s at QEMU virt's 10 MHz timebase, 5 s at 1 MHz */
-#define GAP_TICKS  1000UL    /* 100 us at 10 MHz: far above a loop iteration */
+#define GAP_TICKS  5000UL    /* 0.5 ms at 10 MHz: far above a loop iteration or an interrupt */
 #define MIN_SHARE  10        /* percent of the span spent descheduled */
 
 int main(void)

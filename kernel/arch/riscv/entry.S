@@ -51,6 +51,7 @@ boot_entry:
     mv      a0, s0
     mv      a1, s1
     mv      s0, zero                /* terminate backtraces */
+    mv      ra, zero
     jr      t0
 
 boot_park:
