@@ -1,6 +1,7 @@
 # User programs and the initramfs. Included by the top-level Makefile.
-# Every user/bin/*.c and user/tests/*.c is one program, linked with user/lib
-# and installed in the initramfs as /bin/<name> or /tests/<name>.
+# Two kinds of program, both installed in the initramfs as /bin/<name> or /tests/<name>:
+#  - user/bare/{bin,tests}/*.c: no C library, linked with user/lib's own start-up code;
+#  - user/tests/*.c: ordinary C programs with Debian's static glibc.
 
 UCC      := $(UCROSS)gcc
 USTRIP   := $(UCROSS)strip
@@ -11,12 +12,19 @@ ULDFLAGS := -static -nostdlib -no-pie -Wl,--build-id=none
 
 ULIB_SRCS := $(sort $(wildcard user/lib/*.c user/lib/*.S))
 ULIB_OBJS := $(patsubst user/%,$(BUILD)/user/%.o,$(basename $(ULIB_SRCS)))
-UPROG_SRCS := $(sort $(wildcard user/bin/*.c user/tests/*.c))
+UPROG_SRCS := $(sort $(wildcard user/bare/bin/*.c user/bare/tests/*.c))
 UPROGS   := $(patsubst user/%.c,$(BUILD)/user/%,$(UPROG_SRCS))
+GPROG_SRCS := $(sort $(wildcard user/tests/*.c))
+GPROGS   := $(patsubst user/%.c,$(BUILD)/user/glibc/%,$(GPROG_SRCS))
+GCFLAGS  := -std=c11 -D_GNU_SOURCE -static -O2 -g -Wall -Wextra -Werror -MMD -MP
 ROOTFS   := $(BUILD)/rootfs
 
 .PHONY: user
-user: $(UPROGS) $(INITRAMFS)
+user: $(UPROGS) $(GPROGS) $(INITRAMFS)
+
+$(BUILD)/user/glibc/%: user/%.c
+	@mkdir -p $(dir $@)
+	$(UCC) $(GCFLAGS) $< -o $@
 
 # Keep the objects (make would delete them as intermediates).
 .SECONDARY: $(ULIB_OBJS) $(UPROGS:=.o)
@@ -37,10 +45,11 @@ $(BUILD)/user/%: $(BUILD)/user/%.o $(ULIB_OBJS)
 
 # The staging tree is rebuilt from scratch so removed programs disappear.
 # Sorted names, owner root, fixed mtimes: the archive is reproducible.
-$(INITRAMFS): $(UPROGS)
+$(INITRAMFS): $(UPROGS) $(GPROGS)
 	@echo "  CPIO    $@"
 	@rm -rf $(ROOTFS) && mkdir -p $(ROOTFS)/bin $(ROOTFS)/tests
-	@for p in $(UPROGS); do $(USTRIP) -o $(ROOTFS)/$${p#$(BUILD)/user/} $$p || exit 1; done
+	@for p in $(UPROGS); do $(USTRIP) -o $(ROOTFS)/$${p#$(BUILD)/user/bare/} $$p || exit 1; done
+	@for p in $(GPROGS); do $(USTRIP) -o $(ROOTFS)/$${p#$(BUILD)/user/glibc/} $$p || exit 1; done
 	@chmod -R u=rwX,go=rX $(ROOTFS) && find $(ROOTFS) -exec touch -h -d @0 {} +
 	@cd $(ROOTFS) && find . -mindepth 1 | sed 's|^\./||' | LC_ALL=C sort | \
 	  cpio -o -H newc --quiet --reproducible -R 0:0 > $(abspath $@).tmp
