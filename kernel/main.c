@@ -4,7 +4,10 @@
 #include "dev/devtree.h"
 #include "dev/console.h"
 #include "mm/page.h"
-#include "fs/initramfs.h"
+#include "fs/rootfs.h"
+#include "dev/irq.h"
+#include "dev/tty.h"
+#include "dev/memdev.h"
 #include "proc/proc.h"
 #include "proc/sched.h"
 #include "lib/cmdline.h"
@@ -70,17 +73,14 @@ static void boot_init_pages(const struct machine_info *mi, uint64_t dtb_pa)
 }
 
 /* A loader-provided initrd (QEMU -initrd, U-Boot booti) wins over the embedded archive. */
-static void boot_init_initramfs(const struct machine_info *mi)
+static void boot_init_files(const struct machine_info *mi)
 {
-    if (mi->has_initrd && mi->initrd_end > mi->initrd_start) {
-        const void *blob = pa_to_kva(mi->initrd_start);
-        if (initramfs_init(blob, mi->initrd_end - mi->initrd_start) == 0) {
-            kprintf("rvix: initramfs from the loader, %lu entries\n", initramfs_count());
-            return;
-        }
-    }
-    if (initramfs_init(initramfs_embedded, (size_t)(initramfs_embedded_end - initramfs_embedded)) == 0)
-        kprintf("rvix: embedded initramfs, %lu entries\n", initramfs_count());
+    bool has = mi->has_initrd && mi->initrd_end > mi->initrd_start;
+    rootfs_init(has ? pa_to_kva(mi->initrd_start) : NULL, has ? mi->initrd_end - mi->initrd_start : 0);
+    memdev_init();
+    if (!irq_init(mi, this_cpu()->hartid))
+        kprintf("rvix: no usable interrupt controller; console input is polled\n");
+    tty_init();
 }
 
 /* spawn=/a,/b starts several programs side by side; otherwise init= (default /init) runs alone. */
@@ -143,7 +143,7 @@ void kmain(uint64_t hartid, uint64_t dtb_pa)
             arch_asid_bits());
     random_seed(arch_time_ns() ^ hartid);
     boot_crash_test(machine.bootargs);
-    boot_init_initramfs(&machine);
+    boot_init_files(&machine);
     proc_init();
     boot_start_processes(machine.bootargs);
     sched_loop();

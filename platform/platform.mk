@@ -1,7 +1,7 @@
 # Boot images for U-Boot, one per machine (included by the top-level Makefile).
 #   make image PLATFORM=<board>   build/image/<board>/{Image,initramfs.cpio,boot.scr} and
 #                                 build/image/<board>.fat (a FAT image holding the three);
-#                                 QEMU machines also get build/image/<board>.img, a disk with
+#                                 qemu-virt also gets build/image/qemu-virt.img, a disk with
 #                                 an MBR partition table around that FAT (for -drive).
 #   make images                   every board.   make image-check: verify the images' headers.
 # See platform/<board>/README.md and docs/boards.md.
@@ -21,31 +21,34 @@ endif
 # Pattern-rule outputs are what `make image` is for: never delete them as intermediates.
 .PRECIOUS: $(IMAGE_DIR)/%/Image $(IMAGE_DIR)/%/initramfs.cpio $(IMAGE_DIR)/%/boot.scr $(IMAGE_DIR)/%.fat
 image: $(addprefix $(IMAGE_DIR)/$(PLATFORM)/,Image initramfs.cpio boot.scr) \
-       $(IMAGE_DIR)/$(PLATFORM).fat $(if $(filter qemu-%,$(PLATFORM)),$(IMAGE_DIR)/$(PLATFORM).img)
-	@echo "  IMAGE   $(IMAGE_DIR)/$(PLATFORM)/ and $(IMAGE_DIR)/$(PLATFORM).fat"
+       $(IMAGE_DIR)/$(PLATFORM).fat $(if $(filter qemu-virt,$(PLATFORM)),$(IMAGE_DIR)/$(PLATFORM).img)
+	@echo "  IMAGE   $(IMAGE_DIR)/$(PLATFORM)/{Image,initramfs.cpio,boot.scr}"
 
 images:
 	@for p in $(PLATFORMS); do $(MAKE) --no-print-directory image PLATFORM=$$p || exit 1; done
 
 image-check: images
-	python3 scripts/check-image.py $(PLATFORMS)
+	@python3 scripts/check-image.py $(PLATFORMS)
 
 # The raw kernel binary starts with the Linux RISC-V Image header that booti checks.
 $(IMAGE_DIR)/%/Image: $(BUILD)/kernel.bin
 	@mkdir -p $(dir $@)
-	cp $< $@
+	@cp $< $@
 
 $(IMAGE_DIR)/%/initramfs.cpio: $(INITRAMFS)
 	@mkdir -p $(dir $@)
-	cp $< $@
+	@cp $< $@
 
 # A legacy U-Boot script image (64-byte header, type script), run by distro boot or `source`.
 $(IMAGE_DIR)/%/boot.scr: platform/%/boot.cmd
 	@mkdir -p $(dir $@)
-	$(MKIMAGE) -A riscv -O linux -T script -C none -n "rvix boot script ($*)" -d $< $@ >/dev/null
+	@echo "  MKIMAGE $@"
+	@$(MKIMAGE) -A riscv -O linux -T script -C none -n "rvix boot script ($*)" -d $< $@ >/dev/null
 
 $(IMAGE_DIR)/%.fat: $(IMAGE_DIR)/%/Image $(IMAGE_DIR)/%/initramfs.cpio $(IMAGE_DIR)/%/boot.scr platform/mkdisk.py
-	python3 platform/mkdisk.py fat $@ $(filter-out %.py,$^)
+	@echo "  FAT     $@"
+	@python3 platform/mkdisk.py fat $@ $(filter-out %.py,$^)
 
 $(IMAGE_DIR)/%.img: $(IMAGE_DIR)/%.fat platform/mkdisk.py
-	python3 platform/mkdisk.py disk $< $@
+	@echo "  DISK    $@"
+	@python3 platform/mkdisk.py disk $< $@

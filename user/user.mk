@@ -18,13 +18,24 @@ GPROG_SRCS := $(sort $(wildcard user/tests/*.c))
 GPROGS   := $(patsubst user/%.c,$(BUILD)/user/glibc/%,$(GPROG_SRCS))
 GCFLAGS  := -std=c11 -D_GNU_SOURCE -static -O2 -g -Wall -Wextra -Werror -MMD -MP
 ROOTFS   := $(BUILD)/rootfs
+# Malformed executables for user/tests/exec.c, installed as /tests/bad/<name> (scripts/mkbadelf.py).
+BADELF_BASE := $(BUILD)/user/bare/bin/hello
+BADELF_DIR  := $(BUILD)/user/badelf
+BADELF      := $(BADELF_DIR)/.stamp
 
 .PHONY: user
-user: $(UPROGS) $(GPROGS) $(INITRAMFS)
+user: $(UPROGS) $(GPROGS) $(BADELF) $(INITRAMFS)
 
 $(BUILD)/user/glibc/%: user/%.c
 	@mkdir -p $(dir $@)
 	$(UCC) $(GCFLAGS) $< -o $@
+
+$(BADELF): $(BADELF_BASE) scripts/mkbadelf.py
+	@echo "  BADELF  $(BADELF_DIR)"
+	@rm -rf $(BADELF_DIR) && mkdir -p $(BADELF_DIR)
+	@$(USTRIP) -o $(BADELF_DIR).base $(BADELF_BASE)
+	@python3 scripts/mkbadelf.py $(BADELF_DIR).base $(BADELF_DIR)
+	@touch $@
 
 # Keep the objects (make would delete them as intermediates).
 .SECONDARY: $(ULIB_OBJS) $(UPROGS:=.o)
@@ -45,9 +56,10 @@ $(BUILD)/user/%: $(BUILD)/user/%.o $(ULIB_OBJS)
 
 # The staging tree is rebuilt from scratch so removed programs disappear.
 # Sorted names, owner root, fixed mtimes: the archive is reproducible.
-$(INITRAMFS): $(UPROGS) $(GPROGS)
+$(INITRAMFS): $(UPROGS) $(GPROGS) $(BADELF)
 	@echo "  CPIO    $@"
-	@rm -rf $(ROOTFS) && mkdir -p $(ROOTFS)/bin $(ROOTFS)/tests
+	@rm -rf $(ROOTFS) && mkdir -p $(ROOTFS)/bin $(ROOTFS)/tests/bad
+	@cp $(BADELF_DIR)/* $(ROOTFS)/tests/bad/
 	@for p in $(UPROGS); do $(USTRIP) -o $(ROOTFS)/$${p#$(BUILD)/user/bare/} $$p || exit 1; done
 	@for p in $(GPROGS); do $(USTRIP) -o $(ROOTFS)/$${p#$(BUILD)/user/glibc/} $$p || exit 1; done
 	@chmod -R u=rwX,go=rX $(ROOTFS) && find $(ROOTFS) -exec touch -h -d @0 {} +

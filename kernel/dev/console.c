@@ -7,10 +7,14 @@
 #include "dev/uart_sifive.h"
 #include "lib/printf.h"
 #include "arch.h"
+#include "dev/irq.h"
 
 static struct {
     const struct console_driver *drv;
     void *regs;
+    uint32_t irq;
+    void (*rx)(char c);
+    bool polling;
     union {
         struct uart16550 ns16550;
         struct uart_sifive sifive;
@@ -36,6 +40,7 @@ bool console_init(const struct machine_info *mi)
         console.regs = &console.u.ns16550;
         console.drv = &uart16550_driver;
     }
+    console.irq = u->irq;
     return true;
 }
 
@@ -52,6 +57,39 @@ void console_putc(char c)
         console.drv->putc(console.regs, c);
     else
         arch_early_putc(c);
+}
+
+void console_put_raw(char c)
+{
+    if (console.drv)
+        console.drv->putc(console.regs, c);
+    else
+        arch_early_putc(c);
+}
+
+static void console_drain(void)
+{
+    int c;
+    while (console.drv && console.rx && (c = console.drv->getc(console.regs)) >= 0)
+        console.rx((char)c);
+}
+
+void console_start_input(void (*rx)(char c))
+{
+    console.rx = rx;
+    if (!console.drv)
+        return;
+    if (console.irq && irq_register(console.irq, console_drain)) {
+        console.drv->enable_rx_irq(console.regs);
+        return;
+    }
+    console.polling = true;
+}
+
+void console_poll(void)
+{
+    if (console.polling)
+        console_drain();
 }
 
 void console_write(const char *s, size_t n)

@@ -18,6 +18,13 @@ struct console_driver {
 /* Switch to the UART the device tree names; returns false (staying on SBI) if none is usable. */
 bool console_init(const struct machine_info *mi);
 void console_putc(char c);
+/* One character exactly as given (the tty does its own newline translation). */
+void console_put_raw(char c);
+/* Deliver received characters to rx: from the UART's interrupt when the PLIC can route it,
+ * else by polling on each timer tick. */
+void console_start_input(void (*rx)(char c));
+/* Called every tick: polls for input when there is no receive interrupt. */
+void console_poll(void);
 void console_write(const char *s, size_t n);
 const char *console_name(void);
 /* printf to the console (formats: see lib/printf.h). */

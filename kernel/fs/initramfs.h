@@ -1,15 +1,17 @@
 /* The boot file archive (newc cpio): embedded in the kernel image or handed over by the
- * loader through /chosen linux,initrd-start/-end. */
+ * loader through /chosen linux,initrd-start/-end. Its contents become the root file system. */
 #ifndef FS_INITRAMFS_H
 #define FS_INITRAMFS_H
 
 #include <stddef.h>
 
-/* Check the whole archive once; a malformed one is refused (returns -EINVAL). */
-int initramfs_init(const void *blob, size_t len);
-/* Find a regular file by absolute path; 0, or -ENOENT. */
-int initramfs_lookup(const char *path, const void **data, size_t *size);
-size_t initramfs_count(void);
+struct inode;
+
+/* Check the whole archive; a malformed one is refused (returns -EINVAL) with a message. */
+int initramfs_check(const void *blob, size_t len, size_t *entries);
+/* Create every entry of a checked archive under root. File data stays in the archive
+ * (borrowed) until first written. */
+int initramfs_unpack(const void *blob, size_t len, struct inode *root);
 extern const char initramfs_embedded[];
 extern const char initramfs_embedded_end[];
 

@@ -5,7 +5,9 @@
 #include "proc/elf.h"
 #include "proc/sched.h"
 #include "mm/vm.h"
-#include "fs/initramfs.h"
+#include "fs/vfs.h"
+#include "fs/fdtable.h"
+#include "mm/kvm.h"
 #include "lib/errno.h"
 #include "lib/kstring.h"
 #include "lib/random.h"
@@ -142,15 +144,41 @@ static void exec_set_name(struct proc *p, const char *path)
     kstrlcpy(p->name, base, sizeof p->name);
 }
 
-int exec_load(struct proc *p, const char *path, const char *const argv[], const char *const envp[])
+/* /proc/<pid>/cmdline: the arguments separated by NULs, truncated to fit. */
+static void exec_record(struct proc *p, const char *path, const char *const argv[])
 {
-    const void *file;
-    size_t size;
-    struct elf_image img;
-    int err = initramfs_lookup(path, &file, &size);
+    kstrlcpy(p->exe, path, sizeof p->exe);
+    size_t n = 0;
+    for (size_t i = 0; argv && argv[i] && n < sizeof p->cmdline; i++) {
+        size_t len = strlen(argv[i]) + 1;
+        if (len > sizeof p->cmdline - n)
+            len = sizeof p->cmdline - n;
+        memcpy(p->cmdline + n, argv[i], len);
+        n += len;
+    }
+    p->cmdline_len = (uint32_t)n;
+}
+
+static int exec_open(const char *path, const void **file, size_t *size, bool *owned)
+{
+    struct inode *ino;
+    int err = vfs_lookup(NULL, path, LOOKUP_FOLLOW, &ino);
     if (err)
         return err;
-    err = elf_parse(file, size, USER_TOP, &img);
+    if (S_ISDIR(ino->mode) || !S_ISREG(ino->mode) || !(ino->mode & 0111))
+        err = -EACCES;
+    else
+        err = vfs_read_all(ino, file, size, owned);
+    inode_put(ino);
+    return err;
+}
+
+/* Everything that can fail happens before the old program is touched. */
+static int exec_build(struct proc *p, const char *path, const char *const argv[], const char *const envp[],
+                      const void *file, size_t size)
+{
+    struct elf_image img;
+    int err = elf_parse(file, size, USER_TOP, &img);
     if (err)
         return err;
     struct mm *mm = vm_create();
@@ -179,8 +207,25 @@ int exec_load(struct proc *p, const char *path, const char *const argv[], const 
         vm_activate(mm);
     vm_destroy(old);
     exec_set_name(p, path);
+    exec_record(p, path, argv);
     signal_exec_reset(p);
     p->sig_saved_valid = false;
+    if (p->fdt)
+        fdtable_close_on_exec(p->fdt);
     arch_tf_init_user(p->tf, img.entry + bias, sp);
     return 0;
+}
+
+int exec_load(struct proc *p, const char *path, const char *const argv[], const char *const envp[])
+{
+    const void *file;
+    size_t size;
+    bool owned;
+    int err = exec_open(path, &file, &size, &owned);
+    if (err)
+        return err;
+    err = exec_build(p, path, argv, envp, file, size);
+    if (owned)
+        kvm_free((void *)file);
+    return err;
 }

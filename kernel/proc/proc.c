@@ -9,6 +9,8 @@
 #include "lib/kstring.h"
 #include "lib/panic.h"
 #include "dev/console.h"
+#include "fs/fdtable.h"
+#include "fs/vfs.h"
 
 struct proc procs[NPROC];
 static int next_pid = 1;
@@ -62,6 +64,22 @@ void *proc_signal_page(void)
     return page;
 }
 
+/* Processes started by the kernel get the console as descriptors 0, 1 and 2. */
+static int proc_open_console(struct fdtable *t)
+{
+    struct inode *ino;
+    int err = vfs_lookup(NULL, "/dev/console", LOOKUP_FOLLOW, &ino);
+    if (err)
+        return 0;   /* no /dev yet: the program runs without standard descriptors */
+    for (int fd = 0; fd < 3 && !err; fd++) {
+        struct file *f = file_open_inode(ino, O_RDWR, &err);
+        if (f)
+            fd_install(t, fd, f, false);
+    }
+    inode_put(ino);
+    return err;
+}
+
 /* A new process's first switch_context lands here, on its own kernel stack. */
 static void proc_first_run(void)
 {
@@ -91,11 +109,21 @@ static struct proc *proc_alloc(void)
     return p;
 }
 
+/* Everything a process holds besides its kernel stack: files, directory, memory. */
+static void proc_release_resources(struct proc *p)
+{
+    fdtable_free(p->fdt);
+    p->fdt = NULL;
+    inode_put(p->cwd);
+    p->cwd = NULL;
+    vm_destroy(p->mm);
+    p->mm = NULL;
+}
+
 static void proc_free(struct proc *p)
 {
     arch_kstack_unmap(p->slot);
-    vm_destroy(p->mm);
-    p->mm = NULL;
+    proc_release_resources(p);
     p->state = PROC_FREE;
 }
 
@@ -106,7 +134,12 @@ int proc_spawn(const char *path, struct proc *parent)
         return -EAGAIN;
     const char *argv[] = { path, NULL };
     const char *envp[] = { "HOME=/", "PATH=/bin:/sbin:/usr/bin", "TERM=vt100", NULL };
-    int err = exec_load(p, path, argv, envp);
+    p->umask = 022;
+    p->cwd = inode_get(vfs_root());
+    p->fdt = fdtable_new();
+    int err = p->fdt ? proc_open_console(p->fdt) : -ENOMEM;
+    if (!err)
+        err = exec_load(p, path, argv, envp);
     if (err) {
         proc_free(p);
         return err;
@@ -124,10 +157,16 @@ int proc_fork(void)
     if (!child)
         return -EAGAIN;
     child->mm = vm_fork(parent->mm);
-    if (!child->mm) {
+    child->fdt = parent->fdt ? fdtable_dup(parent->fdt) : NULL;
+    if (!child->mm || (parent->fdt && !child->fdt)) {
         proc_free(child);
         return -ENOMEM;
     }
+    child->cwd = inode_get(parent->cwd);
+    child->umask = parent->umask;
+    memcpy(child->exe, parent->exe, sizeof child->exe);
+    memcpy(child->cmdline, parent->cmdline, sizeof child->cmdline);
+    child->cmdline_len = parent->cmdline_len;
     *child->tf = *parent->tf;
     child->tf->a0 = 0;          /* fork returns 0 in the child */
     child->fpu = parent->fpu;
@@ -169,8 +208,7 @@ static void proc_reparent_children(struct proc *p)
 void proc_exit(int status)
 {
     struct proc *p = current();
-    vm_destroy(p->mm);
-    p->mm = NULL;
+    proc_release_resources(p);
     proc_reparent_children(p);
     p->exit_status = status;
     p->state = PROC_ZOMBIE;

@@ -21,6 +21,8 @@ enum proc_fault {
 };
 
 struct mm;
+struct fdtable;
+struct inode;
 
 struct proc {
     int pid;
@@ -31,6 +33,12 @@ struct proc {
     uint64_t kstack_top;
     int slot;                   /* index in the table = kernel stack slot */
     struct mm *mm;
+    struct fdtable *fdt;        /* open files */
+    struct inode *cwd;          /* current directory */
+    uint32_t umask;
+    char exe[128];              /* path of the running program (/proc/<pid>/exe) */
+    char cmdline[128];          /* argv joined by NULs (/proc/<pid>/cmdline) */
+    uint32_t cmdline_len;
     struct proc *parent;
     const void *wait_chan;      /* what a SLEEPING process waits for */
     uint64_t wake_at_ns;        /* timed sleep deadline, 0 if none */

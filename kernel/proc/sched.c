@@ -141,4 +141,5 @@ void sched_tick(bool from_user)
         c->need_resched = true;
     }
     sched_wake_timers();
+    console_poll();
 }

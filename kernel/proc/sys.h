@@ -5,6 +5,38 @@
 #include <stdint.h>
 
 #define SYS_ioctl            29
+#define SYS_getcwd           17
+#define SYS_dup              23
+#define SYS_dup3             24
+#define SYS_fcntl            25
+#define SYS_mknodat          33
+#define SYS_mkdirat          34
+#define SYS_unlinkat         35
+#define SYS_symlinkat        36
+#define SYS_linkat           37
+#define SYS_ftruncate        46
+#define SYS_faccessat        48
+#define SYS_chdir            49
+#define SYS_fchdir           50
+#define SYS_fchmod           52
+#define SYS_fchmodat         53
+#define SYS_fchownat         54
+#define SYS_openat           56
+#define SYS_close            57
+#define SYS_pipe2            59
+#define SYS_getdents64       61
+#define SYS_lseek            62
+#define SYS_read             63
+#define SYS_readv            65
+#define SYS_pread64          67
+#define SYS_pwrite64         68
+#define SYS_sync             81
+#define SYS_fsync            82
+#define SYS_fdatasync        83
+#define SYS_utimensat        88
+#define SYS_umask            166
+#define SYS_renameat2        276
+#define SYS_faccessat2       439
 #define SYS_readlinkat       78
 #define SYS_newfstatat       79
 #define SYS_fstat            80
@@ -74,5 +106,11 @@ SYSCALL(rt_sigreturn); SYSCALL(sigaltstack); SYSCALL(kill); SYSCALL(tkill); SYSC
 SYSCALL(setpgid); SYSCALL(getpgid); SYSCALL(getsid); SYSCALL(setsid);
 SYSCALL(set_robust_list); SYSCALL(prlimit64); SYSCALL(getrlimit); SYSCALL(setrlimit);
 SYSCALL(getrandom); SYSCALL(getrusage); SYSCALL(futex);
+SYSCALL(getcwd); SYSCALL(dup); SYSCALL(dup3); SYSCALL(fcntl); SYSCALL(mknodat); SYSCALL(mkdirat);
+SYSCALL(unlinkat); SYSCALL(symlinkat); SYSCALL(linkat); SYSCALL(ftruncate); SYSCALL(faccessat);
+SYSCALL(chdir); SYSCALL(fchdir); SYSCALL(fchmod); SYSCALL(fchmodat); SYSCALL(fchownat); SYSCALL(openat);
+SYSCALL(close); SYSCALL(pipe2); SYSCALL(getdents64); SYSCALL(lseek); SYSCALL(read); SYSCALL(readv);
+SYSCALL(pread64); SYSCALL(pwrite64); SYSCALL(sync); SYSCALL(fsync); SYSCALL(utimensat); SYSCALL(umask);
+SYSCALL(renameat2); SYSCALL(readlinkat); SYSCALL(ioctl);
 
 #endif

@@ -4,7 +4,7 @@
 #include "proc/sys.h"
 #include "lib/errno.h"
 
-#define NR_SYSCALLS 300
+#define NR_SYSCALLS 440
 
 typedef long (*syscall_fn)(const uint64_t a[6]);
 
@@ -61,6 +61,40 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
     [SYS_getrandom] = sys_getrandom,
     [SYS_getrusage] = sys_getrusage,
     [SYS_futex] = sys_futex,
+    [SYS_getcwd] = sys_getcwd,
+    [SYS_dup] = sys_dup,
+    [SYS_dup3] = sys_dup3,
+    [SYS_fcntl] = sys_fcntl,
+    [SYS_mknodat] = sys_mknodat,
+    [SYS_mkdirat] = sys_mkdirat,
+    [SYS_unlinkat] = sys_unlinkat,
+    [SYS_symlinkat] = sys_symlinkat,
+    [SYS_linkat] = sys_linkat,
+    [SYS_ftruncate] = sys_ftruncate,
+    [SYS_faccessat] = sys_faccessat,
+    [SYS_chdir] = sys_chdir,
+    [SYS_fchdir] = sys_fchdir,
+    [SYS_fchmod] = sys_fchmod,
+    [SYS_fchmodat] = sys_fchmodat,
+    [SYS_fchownat] = sys_fchownat,
+    [SYS_openat] = sys_openat,
+    [SYS_close] = sys_close,
+    [SYS_pipe2] = sys_pipe2,
+    [SYS_getdents64] = sys_getdents64,
+    [SYS_lseek] = sys_lseek,
+    [SYS_read] = sys_read,
+    [SYS_readv] = sys_readv,
+    [SYS_pread64] = sys_pread64,
+    [SYS_pwrite64] = sys_pwrite64,
+    [SYS_sync] = sys_sync,
+    [SYS_fsync] = sys_fsync,
+    [SYS_utimensat] = sys_utimensat,
+    [SYS_umask] = sys_umask,
+    [SYS_renameat2] = sys_renameat2,
+    [SYS_readlinkat] = sys_readlinkat,
+    [SYS_ioctl] = sys_ioctl,
+    [SYS_fdatasync] = sys_fsync,
+    [SYS_faccessat2] = sys_faccessat,
 };
 
 static uint64_t enosys_counts[NR_SYSCALLS + 1];

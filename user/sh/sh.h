@@ -85,6 +85,7 @@ enum parse_result { PARSE_OK, PARSE_EMPTY, PARSE_INCOMPLETE, PARSE_ERROR };
 /* Parses all of src. PARSE_INCOMPLETE means more lines are needed (open quote, if without fi,
  * trailing |, ...). On PARSE_ERROR a message has been printed. */
 enum parse_result parse_program(const char *src, struct arena *a, struct node **out);
+size_t scan_close(const char *s, size_t i, char kind);
 
 /* ---- expand.c ---- */
 /* Expands a raw word into fields (parameter/command substitution, splitting, globbing). */
@@ -105,6 +106,9 @@ void child_reset_signals(void);
 extern int last_status;
 extern int loop_depth, break_count, continue_count;
 extern int exit_requested;
+extern volatile int interrupted;   /* SIGINT at the prompt, or a foreground job died of it */
+extern int opt_errexit, opt_xtrace, errexit_off;
+extern int stopped_warned;
 
 /* ---- jobs.c ---- */
 enum proc_state { P_RUNNING, P_STOPPED, P_DONE };
@@ -125,7 +129,7 @@ struct job {
 void jobs_init(int interactive);
 struct job *job_new(const char *text, int background);
 void job_add_proc(struct job *j, pid_t pid);
-int job_wait_fg(struct job *j);                 /* give it the terminal, wait, take it back */
+int job_wait_fg(struct job *j, int cont);       /* give it the terminal, (continue,) wait */
 void job_background_started(struct job *j);
 void jobs_reap(void);                           /* non-blocking waitpid for all children */
 void jobs_notify(void);                         /* print and forget finished jobs */

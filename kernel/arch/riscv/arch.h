@@ -21,6 +21,9 @@ static inline void arch_intr_off(void) { cpu_intr_off(); }
 /* Sleep until an interrupt is pending, then take it. Called with interrupts off. */
 static inline void arch_wait_for_interrupt(void) { cpu_wfi(); cpu_intr_on(); cpu_intr_off(); }
 
+/* Let the PLIC interrupt this hart (sie.SEIE). */
+static inline void arch_irq_enable_external(void) { csr_set(sie, SIE_SEIE); }
+
 /* Boot and trap set-up (trap.c): trap vector, counters, firmware probing. */
 void arch_early_init(void);
 void arch_trap_init_hart(void);

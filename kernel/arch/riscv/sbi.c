@@ -80,8 +80,12 @@ void sbi_set_timer(uint64_t when)
 
 void sbi_reset(int type, int reason)
 {
-    if (sbi.srst)
+    /* SRST returns only if the firmware has no device for this reset (OpenSBI 1.1 on sifive_u
+     * cannot power off); its legacy shutdown would then hang the hart inside the firmware. */
+    if (sbi.srst) {
         sbi_call(SBI_EXT_SRST, SBI_SRST_RESET, (uint64_t)type, (uint64_t)reason, 0);
+        return;
+    }
     /* Legacy shutdown exists only for power-off; a reboot request just falls through. */
     if (type == SBI_SRST_SHUTDOWN)
         sbi_call(SBI_EXT_LEGACY_SHUTDOWN, 0, 0, 0, 0);

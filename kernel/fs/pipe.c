@@ -1,0 +1,173 @@
+/* Pipe semantics as POSIX gives them: reads block while empty and writers exist (EOF when
+ * none do), writes of at most PIPE_BUF bytes are never interleaved, writing with no reader
+ * raises SIGPIPE and fails with EPIPE. Sleepers wait on the pipe itself. */
+#include "fs/pipe.h"
+#include "mm/kmalloc.h"
+#include "mm/kvm.h"
+#include "lib/errno.h"
+#include "proc/proc.h"
+#include "proc/sched.h"
+#include "proc/signal.h"
+
+struct pipe {
+    uint8_t *buf;
+    size_t head, count;         /* bytes [head, head + count) modulo the capacity */
+    int readers, writers;
+};
+
+static struct pipe *pipe_alloc(void)
+{
+    struct pipe *p = kmalloc(sizeof *p);
+    if (!p)
+        return NULL;
+    p->buf = kvm_alloc(PIPE_CAPACITY);
+    if (!p->buf) {
+        kfree(p);
+        return NULL;
+    }
+    return p;
+}
+
+static void pipe_free(struct pipe *p)
+{
+    kvm_free(p->buf);
+    kfree(p);
+}
+
+static int pipe_open(struct inode *ino, struct file *f)
+{
+    if (!ino->pipe && !(ino->pipe = pipe_alloc()))
+        return -ENOMEM;
+    uint32_t acc = f->flags & O_ACCMODE;
+    if (acc == O_RDONLY || acc == O_RDWR)
+        ino->pipe->readers++;
+    if (acc == O_WRONLY || acc == O_RDWR)
+        ino->pipe->writers++;
+    f->priv = ino->pipe;
+    return 0;
+}
+
+static void pipe_close(struct file *f)
+{
+    struct pipe *p = f->priv;
+    uint32_t acc = f->flags & O_ACCMODE;
+    if (acc == O_RDONLY || acc == O_RDWR)
+        p->readers--;
+    if (acc == O_WRONLY || acc == O_RDWR)
+        p->writers--;
+    sched_wakeup(p);
+    if (p->readers == 0 && p->writers == 0) {
+        f->inode->pipe = NULL;
+        pipe_free(p);
+    }
+}
+
+static long pipe_read(struct file *f, struct uio *u, size_t n, uint64_t *off)
+{
+    (void)off;
+    struct pipe *p = f->priv;
+    if (n == 0)
+        return 0;
+    while (p->count == 0) {
+        if (p->writers == 0)
+            return 0;
+        if (f->flags & O_NONBLOCK)
+            return -EAGAIN;
+        if (sched_sleep_on(p))
+            return -ERESTARTSYS;
+    }
+    size_t done = 0;
+    while (done < n && p->count) {
+        size_t chunk = PIPE_CAPACITY - p->head;
+        if (chunk > p->count)
+            chunk = p->count;
+        if (chunk > n - done)
+            chunk = n - done;
+        if (uio_copy_out(u, p->buf + p->head, chunk))
+            return done ? (long)done : -EFAULT;
+        p->head = (p->head + chunk) % PIPE_CAPACITY;
+        p->count -= chunk;
+        done += chunk;
+    }
+    sched_wakeup(p);
+    return (long)done;
+}
+
+static size_t pipe_space(const struct pipe *p)
+{
+    return PIPE_CAPACITY - p->count;
+}
+
+static long pipe_put(struct pipe *p, struct uio *u, size_t n)
+{
+    size_t done = 0;
+    while (done < n) {
+        size_t tail = (p->head + p->count) % PIPE_CAPACITY;
+        size_t chunk = PIPE_CAPACITY - tail;
+        if (chunk > pipe_space(p))
+            chunk = pipe_space(p);
+        if (chunk > n - done)
+            chunk = n - done;
+        if (uio_copy_in(p->buf + tail, u, chunk))
+            return -EFAULT;
+        p->count += chunk;
+        done += chunk;
+    }
+    return (long)done;
+}
+
+static long pipe_write(struct file *f, struct uio *u, size_t n, uint64_t *off)
+{
+    (void)off;
+    struct pipe *p = f->priv;
+    size_t done = 0;
+    while (done < n) {
+        if (p->readers == 0) {
+            signal_send(current(), SIGPIPE, NULL);
+            return done ? (long)done : -EPIPE;
+        }
+        /* A small write waits for room for all of it, so it stays in one piece. */
+        size_t want = n - done <= PIPE_BUF ? n - done : 1;
+        if (pipe_space(p) < want) {
+            if (f->flags & O_NONBLOCK)
+                return done ? (long)done : -EAGAIN;
+            if (sched_sleep_on(p))
+                return done ? (long)done : -ERESTARTSYS;
+            continue;
+        }
+        size_t chunk = n - done < pipe_space(p) ? n - done : pipe_space(p);
+        long r = pipe_put(p, u, chunk);
+        if (r < 0)
+            return done ? (long)done : r;
+        done += (size_t)r;
+        sched_wakeup(p);
+    }
+    return (long)done;
+}
+
+const struct file_ops pipe_fifo_ops = {
+    .open = pipe_open,
+    .read = pipe_read,
+    .write = pipe_write,
+    .close = pipe_close,
+};
+
+int pipe_create(uint32_t flags, struct file *ends[2])
+{
+    struct inode *ino = inode_new(S_IFIFO | 0600, NULL, &pipe_fifo_ops);
+    if (!ino)
+        return -ENOMEM;
+    ino->dev = 2;
+    int err;
+    ends[0] = file_open_inode(ino, O_RDONLY | (flags & O_NONBLOCK), &err);
+    if (ends[0])
+        ends[1] = file_open_inode(ino, O_WRONLY | (flags & O_NONBLOCK), &err);
+    inode_put(ino);
+    if (!ends[0])
+        return err;
+    if (!ends[1]) {
+        file_put(ends[0]);
+        return err;
+    }
+    return 0;
+}

@@ -1,0 +1,453 @@
+/* ramfs: directories are lists of names, regular files are pages indexed by a two-level
+ * table (or borrowed initramfs bytes until first written), symlinks keep their target string. */
+#include "fs/ramfs.h"
+#include "fs/pipe.h"
+#include "mm/kmalloc.h"
+#include "mm/page.h"
+#include "arch.h"
+#include "lib/errno.h"
+#include "lib/kstring.h"
+
+#define PTRS_PER_PAGE (PAGE_SIZE / sizeof(void *))
+#define RAMFS_MAX_PAGES (PTRS_PER_PAGE * PTRS_PER_PAGE)
+
+struct ramfs_dirent {
+    char *name;
+    size_t len;
+    struct inode *inode;
+    struct ramfs_dirent *next;
+};
+
+struct ramfs_node {
+    struct ramfs_dirent *entries;   /* directories */
+    void ***pages;                  /* regular files: pages[i / 512][i % 512] */
+    const uint8_t *borrowed;        /* regular files: initramfs bytes, until changed */
+    char *target;                   /* symlinks */
+};
+
+static const struct file_ops ramfs_file_ops;
+static const struct file_ops ramfs_dir_ops;
+
+static struct ramfs_node *node(struct inode *ino)
+{
+    return ino->priv;
+}
+
+static struct inode *ramfs_inode(uint32_t mode)
+{
+    const struct file_ops *fops = S_ISDIR(mode) ? &ramfs_dir_ops : S_ISREG(mode) ? &ramfs_file_ops
+                                  : S_ISFIFO(mode) ? &pipe_fifo_ops : NULL;
+    struct inode *ino = inode_new(mode, &ramfs_iops, fops);
+    if (!ino)
+        return NULL;
+    ino->priv = kmalloc(sizeof(struct ramfs_node));
+    if (!ino->priv) {
+        kfree(ino);
+        return NULL;
+    }
+    ino->dev = 1;
+    if (S_ISDIR(mode))
+        ino->nlink = 2;
+    return ino;
+}
+
+struct inode *ramfs_new_root(void)
+{
+    return ramfs_inode(S_IFDIR | 0755);
+}
+
+static struct ramfs_dirent *ramfs_find(struct inode *dir, const char *name, size_t len,
+                                       struct ramfs_dirent ***link_out)
+{
+    struct ramfs_dirent **link = &node(dir)->entries;
+    for (; *link; link = &(*link)->next) {
+        if ((*link)->len == len && memcmp((*link)->name, name, len) == 0) {
+            if (link_out)
+                *link_out = link;
+            return *link;
+        }
+    }
+    return NULL;
+}
+
+static int ramfs_lookup(struct inode *dir, const char *name, size_t len, struct inode **out)
+{
+    struct ramfs_dirent *d = ramfs_find(dir, name, len, NULL);
+    if (!d)
+        return -ENOENT;
+    *out = inode_get(d->inode);
+    return 0;
+}
+
+/* Enter ino under name; the directory keeps a reference. */
+static int ramfs_add(struct inode *dir, const char *name, size_t len, struct inode *ino)
+{
+    if (ramfs_find(dir, name, len, NULL))
+        return -EEXIST;
+    struct ramfs_dirent *d = kmalloc(sizeof *d);
+    char *copy = kmalloc(len + 1);
+    if (!d || !copy) {
+        kfree(d);
+        kfree(copy);
+        return -ENOMEM;
+    }
+    memcpy(copy, name, len);
+    copy[len] = 0;
+    *d = (struct ramfs_dirent){ copy, len, inode_get(ino), node(dir)->entries };
+    node(dir)->entries = d;
+    if (S_ISDIR(ino->mode)) {
+        ino->parent = dir;
+        dir->nlink++;
+    }
+    dir->mtime_ns = dir->ctime_ns = (int64_t)vfs_now_ns();
+    return 0;
+}
+
+static int ramfs_create(struct inode *dir, const char *name, size_t len, uint32_t mode, uint32_t rdev,
+                        struct inode **out)
+{
+    if (ramfs_find(dir, name, len, NULL))
+        return -EEXIST;
+    struct inode *ino = ramfs_inode(mode);
+    if (!ino)
+        return -ENOMEM;
+    ino->rdev = rdev;
+    int err = ramfs_add(dir, name, len, ino);
+    if (err) {
+        inode_put(ino);
+        return err;
+    }
+    *out = ino;
+    return 0;
+}
+
+int ramfs_create_borrowed(struct inode *dir, const char *name, size_t len, uint32_t mode,
+                          const void *data, size_t size)
+{
+    struct inode *ino;
+    int err = ramfs_create(dir, name, len, S_IFREG | (mode & 07777), 0, &ino);
+    if (err)
+        return err;
+    node(ino)->borrowed = data;
+    ino->size = size;
+    inode_put(ino);
+    return 0;
+}
+
+static int ramfs_link(struct inode *dir, const char *name, size_t len, struct inode *target)
+{
+    if (S_ISDIR(target->mode))
+        return -EPERM;
+    int err = ramfs_add(dir, name, len, target);
+    if (!err) {
+        target->nlink++;
+        target->ctime_ns = (int64_t)vfs_now_ns();
+    }
+    return err;
+}
+
+/* Drop one directory entry and the reference it held. */
+static void ramfs_detach(struct inode *dir, struct ramfs_dirent **link)
+{
+    struct ramfs_dirent *d = *link;
+    *link = d->next;
+    if (S_ISDIR(d->inode->mode))
+        dir->nlink--;
+    dir->mtime_ns = dir->ctime_ns = d->inode->ctime_ns = (int64_t)vfs_now_ns();
+    /* Open files hold their own references: the data lives until the last close. */
+    inode_put(d->inode);
+    kfree(d->name);
+    kfree(d);
+}
+
+static int ramfs_unlink(struct inode *dir, const char *name, size_t len, bool dir_only)
+{
+    struct ramfs_dirent **link, *d = ramfs_find(dir, name, len, &link);
+    if (!d)
+        return -ENOENT;
+    struct inode *ino = d->inode;
+    if (dir_only && !S_ISDIR(ino->mode))
+        return -ENOTDIR;
+    if (!dir_only && S_ISDIR(ino->mode))
+        return -EISDIR;
+    if (S_ISDIR(ino->mode) && node(ino)->entries)
+        return -ENOTEMPTY;
+    if (ino->mounted)
+        return -EBUSY;
+    ino->nlink = S_ISDIR(ino->mode) ? 0 : ino->nlink - 1;
+    ramfs_detach(dir, link);
+    return 0;
+}
+
+static bool ramfs_is_ancestor(struct inode *a, struct inode *d)
+{
+    for (; d && d->parent != d; d = d->parent)
+        if (d == a)
+            return true;
+    return d == a;
+}
+
+static int ramfs_rename(struct inode *odir, const char *oname, size_t olen,
+                        struct inode *ndir, const char *nname, size_t nlen)
+{
+    struct ramfs_dirent *src = ramfs_find(odir, oname, olen, NULL);
+    if (!src)
+        return -ENOENT;
+    struct inode *ino = src->inode;
+    if (S_ISDIR(ino->mode) && ramfs_is_ancestor(ino, ndir))
+        return -EINVAL;
+    struct ramfs_dirent *dst = ramfs_find(ndir, nname, nlen, NULL);
+    if (dst == src)
+        return 0;
+    if (dst) {
+        if (S_ISDIR(ino->mode) != S_ISDIR(dst->inode->mode))
+            return S_ISDIR(ino->mode) ? -ENOTDIR : -EISDIR;
+        int err = ramfs_unlink(ndir, nname, nlen, S_ISDIR(ino->mode));
+        if (err)
+            return err;
+    }
+    int err = ramfs_add(ndir, nname, nlen, ino);
+    if (err)
+        return err;
+    struct ramfs_dirent **link = NULL;
+    if (ramfs_find(odir, oname, olen, &link))
+        ramfs_detach(odir, link);
+    return 0;
+}
+
+static int ramfs_symlink(struct inode *dir, const char *name, size_t len, const char *target)
+{
+    size_t tlen = strlen(target);
+    if (tlen >= PATH_MAX)
+        return -ENAMETOOLONG;
+    struct inode *ino;
+    int err = ramfs_create(dir, name, len, S_IFLNK | 0777, 0, &ino);
+    if (err)
+        return err;
+    node(ino)->target = kmalloc(tlen + 1);
+    if (!node(ino)->target) {
+        ramfs_unlink(dir, name, len, false);
+        inode_put(ino);
+        return -ENOMEM;
+    }
+    memcpy(node(ino)->target, target, tlen + 1);
+    ino->size = tlen;
+    inode_put(ino);
+    return 0;
+}
+
+static long ramfs_readlink(struct inode *ino, char *buf, size_t n)
+{
+    const char *t = node(ino)->target;
+    if (!t)
+        return -EINVAL;
+    size_t len = strlen(t);
+    if (len > n)
+        len = n;
+    memcpy(buf, t, len);
+    return (long)len;
+}
+
+static void **ramfs_slot(struct inode *ino, size_t index, bool alloc)
+{
+    struct ramfs_node *n = node(ino);
+    if (index >= RAMFS_MAX_PAGES)
+        return NULL;
+    if (!n->pages) {
+        if (!alloc || !(n->pages = page_alloc()))
+            return NULL;
+    }
+    void ***l1 = &n->pages[index / PTRS_PER_PAGE];
+    if (!*l1) {
+        if (!alloc || !(*l1 = page_alloc()))
+            return NULL;
+    }
+    return &(*l1)[index % PTRS_PER_PAGE];
+}
+
+/* Borrowed initramfs bytes become private pages before anything changes. */
+static int ramfs_unborrow(struct inode *ino)
+{
+    struct ramfs_node *n = node(ino);
+    if (!n->borrowed)
+        return 0;
+    for (size_t off = 0; off < ino->size; off += PAGE_SIZE) {
+        void **slot = ramfs_slot(ino, off / PAGE_SIZE, true);
+        if (!slot || (!*slot && !(*slot = page_alloc())))
+            return -ENOSPC;
+        size_t chunk = ino->size - off < PAGE_SIZE ? ino->size - off : PAGE_SIZE;
+        memcpy(*slot, n->borrowed + off, chunk);
+    }
+    n->borrowed = NULL;
+    return 0;
+}
+
+static void ramfs_free_pages_from(struct inode *ino, size_t first)
+{
+    struct ramfs_node *n = node(ino);
+    if (!n->pages)
+        return;
+    for (size_t i = 0; i < PTRS_PER_PAGE; i++) {
+        void **l1 = n->pages[i];
+        if (!l1)
+            continue;
+        for (size_t j = 0; j < PTRS_PER_PAGE; j++) {
+            if (i * PTRS_PER_PAGE + j >= first && l1[j]) {
+                page_put(l1[j]);
+                l1[j] = NULL;
+            }
+        }
+        if (i * PTRS_PER_PAGE >= first) {
+            page_put(l1);
+            n->pages[i] = NULL;
+        }
+    }
+    if (first == 0) {
+        page_put(n->pages);
+        n->pages = NULL;
+    }
+}
+
+static int ramfs_truncate(struct inode *ino, uint64_t size)
+{
+    if (!S_ISREG(ino->mode))
+        return -EINVAL;
+    if (size > RAMFS_MAX_PAGES * PAGE_SIZE)
+        return -EFBIG;
+    int err = ramfs_unborrow(ino);
+    if (err)
+        return err;
+    if (size < ino->size) {
+        ramfs_free_pages_from(ino, (size + PAGE_SIZE - 1) / PAGE_SIZE);
+        void **slot = size % PAGE_SIZE ? ramfs_slot(ino, size / PAGE_SIZE, false) : NULL;
+        if (slot && *slot)      /* bytes past the new end must read back as zero if it grows again */
+            memset((uint8_t *)*slot + size % PAGE_SIZE, 0, PAGE_SIZE - size % PAGE_SIZE);
+    }
+    ino->size = size;
+    ino->mtime_ns = ino->ctime_ns = (int64_t)vfs_now_ns();
+    return 0;
+}
+
+static int ramfs_readdir(struct inode *dir, uint64_t *pos, readdir_emit emit, void *arg)
+{
+    uint64_t i = 0;
+    if (*pos == 0) {
+        if (emit(arg, ".", 1, dir->ino, DT_DIR))
+            return 0;
+        (*pos)++;
+    }
+    if (*pos == 1) {
+        struct inode *up = dir->parent ? dir->parent : dir;
+        if (emit(arg, "..", 2, up->ino, DT_DIR))
+            return 0;
+        (*pos)++;
+    }
+    for (struct ramfs_dirent *d = node(dir)->entries; d; d = d->next, i++) {
+        if (i + 2 < *pos)
+            continue;
+        uint32_t m = d->inode->mode;
+        unsigned type = S_ISDIR(m) ? DT_DIR : S_ISREG(m) ? DT_REG : S_ISLNK(m) ? DT_LNK :
+                        S_ISCHR(m) ? DT_CHR : S_ISFIFO(m) ? DT_FIFO : DT_UNKNOWN;
+        if (emit(arg, d->name, d->len, d->inode->ino, type))
+            return 0;
+        (*pos)++;
+    }
+    return 0;
+}
+
+static const void *ramfs_contiguous(struct inode *ino)
+{
+    return node(ino)->borrowed;
+}
+
+static void ramfs_release(struct inode *ino)
+{
+    struct ramfs_node *n = node(ino);
+    if (S_ISREG(ino->mode))
+        ramfs_free_pages_from(ino, 0);
+    kfree(n->target);
+    kfree(n);
+}
+
+const struct inode_ops ramfs_iops = {
+    .lookup = ramfs_lookup,
+    .create = ramfs_create,
+    .link = ramfs_link,
+    .unlink = ramfs_unlink,
+    .rename = ramfs_rename,
+    .symlink = ramfs_symlink,
+    .readlink = ramfs_readlink,
+    .truncate = ramfs_truncate,
+    .readdir = ramfs_readdir,
+    .contiguous = ramfs_contiguous,
+    .release = ramfs_release,
+};
+
+static long ramfs_read(struct file *f, struct uio *u, size_t n, uint64_t *off)
+{
+    struct inode *ino = f->inode;
+    struct ramfs_node *rn = node(ino);
+    if (*off >= ino->size)
+        return 0;
+    if (n > ino->size - *off)
+        n = ino->size - *off;
+    size_t done = 0;
+    while (done < n) {
+        uint64_t pos = *off + done;
+        size_t in_page = pos % PAGE_SIZE, chunk = PAGE_SIZE - in_page;
+        if (chunk > n - done)
+            chunk = n - done;
+        static const uint8_t zeros[PAGE_SIZE];
+        const uint8_t *src = zeros + in_page;
+        if (rn->borrowed) {
+            src = rn->borrowed + pos;
+        } else {
+            void **slot = ramfs_slot(ino, pos / PAGE_SIZE, false);
+            if (slot && *slot)
+                src = (const uint8_t *)*slot + in_page;
+        }
+        if (uio_copy_out(u, src, chunk))
+            return done ? (long)done : -EFAULT;
+        done += chunk;
+    }
+    *off += done;
+    ino->atime_ns = (int64_t)vfs_now_ns();
+    return (long)done;
+}
+
+static long ramfs_write(struct file *f, struct uio *u, size_t n, uint64_t *off)
+{
+    struct inode *ino = f->inode;
+    if (n == 0)
+        return 0;
+    if (*off >= RAMFS_MAX_PAGES * PAGE_SIZE || n > RAMFS_MAX_PAGES * PAGE_SIZE - *off)
+        return -EFBIG;
+    int err = ramfs_unborrow(ino);
+    if (err)
+        return err;
+    size_t done = 0;
+    while (done < n) {
+        uint64_t pos = *off + done;
+        size_t in_page = pos % PAGE_SIZE, chunk = PAGE_SIZE - in_page;
+        if (chunk > n - done)
+            chunk = n - done;
+        void **slot = ramfs_slot(ino, pos / PAGE_SIZE, true);
+        if (!slot || (!*slot && !(*slot = page_alloc())))
+            return done ? (long)done : -ENOSPC;
+        if (uio_copy_in((uint8_t *)*slot + in_page, u, chunk))
+            return done ? (long)done : -EFAULT;
+        done += chunk;
+        if (pos + chunk > ino->size)
+            ino->size = pos + chunk;
+    }
+    *off += done;
+    ino->mtime_ns = ino->ctime_ns = (int64_t)vfs_now_ns();
+    return (long)done;
+}
+
+static const struct file_ops ramfs_file_ops = {
+    .read = ramfs_read,
+    .write = ramfs_write,
+};
+
+static const struct file_ops ramfs_dir_ops = { 0 };

@@ -1,0 +1,888 @@
+/* File system calls on the Linux riscv64 ABI: open/close/read/write and friends, directory
+ * and name operations, descriptors (dup, fcntl, pipe2), stat, working directory. */
+#include "proc/sys.h"
+#include "proc/proc.h"
+#include "proc/sched.h"
+#include "fs/vfs.h"
+#include "fs/fdtable.h"
+#include "fs/pipe.h"
+#include "mm/vm.h"
+#include "mm/kmalloc.h"
+#include "lib/errno.h"
+#include "lib/kstring.h"
+
+#define AT_FDCWD            (-100)
+#define AT_SYMLINK_NOFOLLOW 0x100
+#define AT_REMOVEDIR        0x200
+#define AT_SYMLINK_FOLLOW   0x400
+#define AT_EACCESS          0x200
+#define AT_EMPTY_PATH       0x1000
+#define F_DUPFD  0
+#define F_GETFD  1
+#define F_SETFD  2
+#define F_GETFL  3
+#define F_SETFL  4
+#define F_DUPFD_CLOEXEC 1030
+#define FD_CLOEXEC 1
+#define SEEK_SET 0
+#define SEEK_CUR 1
+#define SEEK_END 2
+#define RENAME_NOREPLACE 1
+#define UTIME_NOW  ((1L << 30) - 1)
+#define UTIME_OMIT ((1L << 30) - 2)
+#define IOV_MAX 1024
+#define R_OK 4
+#define W_OK 2
+#define X_OK 1
+
+static struct fdtable *fdt(void) { return current()->fdt; }
+
+static struct file *fd_file(uint64_t fd)
+{
+    return fd_get(fdt(), (int)fd);
+}
+
+/* A user path copied into a kmalloc'd PATH_MAX buffer; empty paths are ENOENT. */
+static long path_in(uint64_t upath, char **out)
+{
+    char *buf = kmalloc(PATH_MAX);
+    if (!buf)
+        return -ENOMEM;
+    long n = copy_string_from_user(buf, upath, PATH_MAX);
+    if (n < 0) {
+        kfree(buf);
+        return n;
+    }
+    *out = buf;
+    return n;
+}
+
+/* The directory a *at() call starts from: the cwd for AT_FDCWD, else the descriptor's directory. */
+static int at_dir(int64_t dirfd, const char *path, struct inode **dir)
+{
+    *dir = NULL;
+    if (path[0] == '/' || dirfd == AT_FDCWD)
+        return 0;
+    struct file *f = fd_file((uint64_t)dirfd);
+    if (!f)
+        return -EBADF;
+    if (!S_ISDIR(f->inode->mode))
+        return -ENOTDIR;
+    *dir = f->inode;
+    return 0;
+}
+
+static int at_lookup(int64_t dirfd, const char *path, int flags, struct inode **out)
+{
+    struct inode *dir;
+    int err = at_dir(dirfd, path, &dir);
+    return err ? err : vfs_lookup(dir, path, flags, out);
+}
+
+static int at_parent(int64_t dirfd, const char *path, struct inode **parent, const char **name, size_t *len)
+{
+    struct inode *dir;
+    int err = at_dir(dirfd, path, &dir);
+    return err ? err : vfs_lookup_parent(dir, path, parent, name, len);
+}
+
+static bool name_is_dot(const char *name, size_t len)
+{
+    return (len == 1 && name[0] == '.') || (len == 2 && name[0] == '.' && name[1] == '.');
+}
+
+/* --- open, close, read, write --- */
+
+static int open_create(int64_t dirfd, const char *path, uint32_t flags, uint32_t mode, struct inode **out)
+{
+    struct inode *parent;
+    const char *name;
+    size_t len;
+    int err = at_parent(dirfd, path, &parent, &name, &len);
+    if (err)
+        return err == -EEXIST ? -EISDIR : err;
+    struct inode *ino;
+    err = name_is_dot(name, len) ? -EISDIR : parent->iops && parent->iops->lookup
+          ? parent->iops->lookup(parent, name, len, &ino) : -ENOENT;
+    if (err == -ENOENT) {
+        err = parent->iops && parent->iops->create
+              ? parent->iops->create(parent, name, len, S_IFREG | (mode & 07777 & ~current()->umask), 0, &ino)
+              : -EROFS;
+    } else if (!err && (flags & O_EXCL)) {
+        inode_put(ino);
+        err = -EEXIST;
+    } else if (!err && S_ISLNK(ino->mode)) {
+        inode_put(ino);
+        err = (flags & O_NOFOLLOW) ? -ELOOP : vfs_lookup(parent, name, LOOKUP_FOLLOW, &ino);
+    }
+    inode_put(parent);
+    if (!err)
+        *out = ino;
+    return err;
+}
+
+SYSCALL(openat)
+{
+    int64_t dirfd = (int64_t)a[0];
+    uint32_t flags = (uint32_t)a[2], mode = (uint32_t)a[3];
+    char *path;
+    long r = path_in(a[1], &path);
+    if (r < 0)
+        return r;
+    struct inode *ino;
+    int err = (flags & O_CREAT) ? open_create(dirfd, path, flags, mode, &ino)
+              : at_lookup(dirfd, path, (flags & O_NOFOLLOW) ? 0 : LOOKUP_FOLLOW, &ino);
+    kfree(path);
+    if (err)
+        return err;
+    uint32_t acc = flags & O_ACCMODE;
+    if (S_ISLNK(ino->mode) && !(flags & O_PATH))
+        err = -ELOOP;
+    else if ((flags & O_DIRECTORY) && !S_ISDIR(ino->mode))
+        err = -ENOTDIR;
+    else if (S_ISDIR(ino->mode) && (acc != O_RDONLY || (flags & O_CREAT)))
+        err = -EISDIR;
+    else if ((flags & O_TRUNC) && acc != O_RDONLY && S_ISREG(ino->mode))
+        err = ino->iops->truncate ? ino->iops->truncate(ino, 0) : -EINVAL;
+    struct file *f = err ? NULL : file_open_inode(ino, flags, &err);
+    inode_put(ino);
+    if (!f)
+        return err;
+    int fd = fd_install(fdt(), 0, f, flags & O_CLOEXEC);
+    if (fd < 0)
+        file_put(f);
+    return fd;
+}
+
+SYSCALL(close)
+{
+    return fd_close(fdt(), (int)a[0]);
+}
+
+SYSCALL(read)
+{
+    struct file *f = fd_file(a[0]);
+    struct uio u = { a[1], false };
+    if (!f)
+        return -EBADF;
+    if ((int64_t)a[2] < 0)
+        return -EINVAL;
+    return file_read(f, &u, a[2]);
+}
+
+SYSCALL(write)
+{
+    struct file *f = fd_file(a[0]);
+    struct uio u = { a[1], false };
+    if (!f)
+        return -EBADF;
+    if ((int64_t)a[2] < 0)
+        return -EINVAL;
+    if (a[2] && vm_check_current(a[1], a[2]))
+        return -EFAULT;
+    return file_write(f, &u, a[2]);
+}
+
+/* readv/writev: one iovec at a time; a short transfer ends the call. */
+static long io_vector(uint64_t fd, uint64_t uiov, uint64_t cnt, bool writing, int64_t pos)
+{
+    struct file *f = fd_file(fd);
+    struct { uint64_t base, len; } iov;
+    long total = 0;
+    if (!f)
+        return -EBADF;
+    if (cnt > IOV_MAX)
+        return -EINVAL;
+    uint64_t saved = f->off;
+    if (pos >= 0)
+        f->off = (uint64_t)pos;
+    for (uint64_t i = 0; i < cnt; i++) {
+        if (copy_from_user(&iov, uiov + i * sizeof iov, sizeof iov)) {
+            total = total ? total : -EFAULT;
+            break;
+        }
+        struct uio u = { iov.base, false };
+        long r = writing ? file_write(f, &u, iov.len) : file_read(f, &u, iov.len);
+        if (r < 0) {
+            total = total ? total : r;
+            break;
+        }
+        total += r;
+        if ((uint64_t)r < iov.len)
+            break;
+    }
+    if (pos >= 0)
+        f->off = saved;
+    return total;
+}
+
+SYSCALL(readv) { return io_vector(a[0], a[1], a[2], false, -1); }
+SYSCALL(writev) { return io_vector(a[0], a[1], a[2], true, -1); }
+
+static long io_positioned(uint64_t fd, uint64_t buf, uint64_t n, int64_t pos, bool writing)
+{
+    struct file *f = fd_file(fd);
+    if (!f)
+        return -EBADF;
+    if (pos < 0)
+        return -EINVAL;
+    if (!S_ISREG(f->inode->mode))
+        return -ESPIPE;
+    uint64_t saved = f->off;
+    uint32_t flags = f->flags;
+    f->off = (uint64_t)pos;
+    f->flags &= ~(uint32_t)O_APPEND;    /* pwrite writes where it is told (unlike Linux with O_APPEND) */
+    struct uio u = { buf, false };
+    long r = writing ? file_write(f, &u, n) : file_read(f, &u, n);
+    f->off = saved;
+    f->flags = flags;
+    return r;
+}
+
+SYSCALL(pread64) { return io_positioned(a[0], a[1], a[2], (int64_t)a[3], false); }
+SYSCALL(pwrite64) { return io_positioned(a[0], a[1], a[2], (int64_t)a[3], true); }
+
+SYSCALL(lseek)
+{
+    struct file *f = fd_file(a[0]);
+    int64_t off = (int64_t)a[1], base;
+    if (!f)
+        return -EBADF;
+    uint32_t m = f->inode->mode;
+    if (S_ISFIFO(m) || (S_ISCHR(m) && f->ops && f->ops->ioctl))
+        return -ESPIPE;     /* pipes and terminals have no position */
+    switch (a[2]) {
+    case SEEK_SET: base = 0; break;
+    case SEEK_CUR: base = (int64_t)f->off; break;
+    case SEEK_END: base = (int64_t)f->inode->size; break;
+    default: return -EINVAL;
+    }
+    if ((off > 0 && base > INT64_MAX - off) || base + off < 0)
+        return -EINVAL;
+    f->off = (uint64_t)(base + off);
+    return (long)f->off;
+}
+
+/* --- descriptors --- */
+
+SYSCALL(dup)
+{
+    struct file *f = fd_file(a[0]);
+    if (!f)
+        return -EBADF;
+    int fd = fd_install(fdt(), 0, file_get(f), false);
+    if (fd < 0)
+        file_put(f);
+    return fd;
+}
+
+SYSCALL(dup3)
+{
+    int oldfd = (int)a[0], newfd = (int)a[1];
+    struct file *f = fd_file(a[0]);
+    if (a[2] & ~(uint64_t)O_CLOEXEC)
+        return -EINVAL;
+    if (!f || newfd < 0 || newfd >= NOFILE)
+        return -EBADF;
+    if (oldfd == newfd)
+        return -EINVAL;
+    file_get(f);
+    fd_close(fdt(), newfd);
+    fd_install(fdt(), newfd, f, a[2] & O_CLOEXEC);
+    return newfd;
+}
+
+SYSCALL(fcntl)
+{
+    int fd = (int)a[0];
+    struct file *f = fd_file(a[0]);
+    if (!f)
+        return -EBADF;
+    switch (a[1]) {
+    case F_DUPFD:
+    case F_DUPFD_CLOEXEC: {
+        if ((int64_t)a[2] < 0 || a[2] >= NOFILE)
+            return -EINVAL;
+        int nfd = fd_install(fdt(), (int)a[2], file_get(f), a[1] == F_DUPFD_CLOEXEC);
+        if (nfd < 0)
+            file_put(f);
+        return nfd;
+    }
+    case F_GETFD:
+        return fd_cloexec(fdt(), fd) ? FD_CLOEXEC : 0;
+    case F_SETFD:
+        fd_set_cloexec(fdt(), fd, a[2] & FD_CLOEXEC);
+        return 0;
+    case F_GETFL:
+        return f->flags;
+    case F_SETFL:
+        /* Only these status flags may change after open. */
+        f->flags = (f->flags & ~(uint32_t)(O_APPEND | O_NONBLOCK)) | ((uint32_t)a[2] & (O_APPEND | O_NONBLOCK));
+        return 0;
+    default:
+        return -EINVAL;
+    }
+}
+
+SYSCALL(pipe2)
+{
+    struct file *ends[2];
+    int32_t fds[2];
+    if (a[1] & ~(uint64_t)(O_CLOEXEC | O_NONBLOCK))
+        return -EINVAL;
+    int err = pipe_create((uint32_t)a[1], ends);
+    if (err)
+        return err;
+    fds[0] = fd_install(fdt(), 0, ends[0], a[1] & O_CLOEXEC);
+    fds[1] = fds[0] < 0 ? -EMFILE : fd_install(fdt(), 0, ends[1], a[1] & O_CLOEXEC);
+    if (fds[0] < 0 || fds[1] < 0) {
+        if (fds[0] >= 0)
+            fd_close(fdt(), fds[0]);
+        else
+            file_put(ends[0]);
+        file_put(ends[1]);
+        return -EMFILE;
+    }
+    if (copy_to_user(a[0], fds, sizeof fds)) {
+        fd_close(fdt(), fds[0]);
+        fd_close(fdt(), fds[1]);
+        return -EFAULT;
+    }
+    return 0;
+}
+
+SYSCALL(ioctl)
+{
+    struct file *f = fd_file(a[0]);
+    if (!f)
+        return -EBADF;
+    if (!f->ops || !f->ops->ioctl)
+        return -ENOTTY;
+    return f->ops->ioctl(f, a[1], a[2]);
+}
+
+/* --- stat --- */
+
+struct k_stat {
+    uint64_t st_dev, st_ino;
+    uint32_t st_mode, st_nlink, st_uid, st_gid;
+    uint64_t st_rdev, pad1;
+    int64_t st_size;
+    int32_t st_blksize, pad2;
+    int64_t st_blocks;
+    int64_t st_atime, st_atime_nsec, st_mtime, st_mtime_nsec, st_ctime, st_ctime_nsec;
+    uint32_t unused[2];
+};
+_Static_assert(sizeof(struct k_stat) == 128, "struct stat is 128 bytes on riscv64");
+
+static int stat_out(struct inode *ino, uint64_t ubuf)
+{
+    struct k_stat st;
+    memset(&st, 0, sizeof st);
+    st.st_dev = ino->dev;
+    st.st_ino = ino->ino;
+    st.st_mode = ino->mode;
+    st.st_nlink = ino->nlink;
+    st.st_uid = ino->uid;
+    st.st_gid = ino->gid;
+    st.st_rdev = ino->rdev;
+    st.st_size = (int64_t)ino->size;
+    st.st_blksize = 4096;
+    st.st_blocks = (int64_t)((ino->size + 511) / 512);
+    st.st_atime = ino->atime_ns / 1000000000;
+    st.st_atime_nsec = ino->atime_ns % 1000000000;
+    st.st_mtime = ino->mtime_ns / 1000000000;
+    st.st_mtime_nsec = ino->mtime_ns % 1000000000;
+    st.st_ctime = ino->ctime_ns / 1000000000;
+    st.st_ctime_nsec = ino->ctime_ns % 1000000000;
+    return copy_to_user(ubuf, &st, sizeof st);
+}
+
+SYSCALL(fstat)
+{
+    struct file *f = fd_file(a[0]);
+    return f ? stat_out(f->inode, a[1]) : -EBADF;
+}
+
+SYSCALL(newfstatat)
+{
+    uint64_t flags = a[3];
+    if (flags & ~(uint64_t)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | 0x800 /* AT_NO_AUTOMOUNT */))
+        return -EINVAL;
+    char *path;
+    long r = path_in(a[1], &path);
+    if (r < 0)
+        return r;
+    struct inode *ino;
+    int err;
+    if (!path[0] && (flags & AT_EMPTY_PATH)) {
+        kfree(path);
+        if ((int64_t)a[0] == AT_FDCWD)
+            return stat_out(current()->cwd, a[2]);
+        struct file *f = fd_file(a[0]);
+        return f ? stat_out(f->inode, a[2]) : -EBADF;
+    }
+    err = at_lookup((int64_t)a[0], path, (flags & AT_SYMLINK_NOFOLLOW) ? 0 : LOOKUP_FOLLOW, &ino);
+    kfree(path);
+    if (err)
+        return err;
+    err = stat_out(ino, a[2]);
+    inode_put(ino);
+    return err;
+}
+
+SYSCALL(faccessat)
+{
+    char *path;
+    long r = path_in(a[1], &path);
+    if (r < 0)
+        return r;
+    if (a[2] & ~(uint64_t)(R_OK | W_OK | X_OK)) {
+        kfree(path);
+        return -EINVAL;
+    }
+    struct inode *ino;
+    int err = at_lookup((int64_t)a[0], path, LOOKUP_FOLLOW, &ino);
+    kfree(path);
+    if (err)
+        return err;
+    /* Every process runs as root: only execute permission can be missing. */
+    if ((a[2] & X_OK) && !S_ISDIR(ino->mode) && !(ino->mode & 0111))
+        err = -EACCES;
+    inode_put(ino);
+    return err;
+}
+
+/* --- names --- */
+
+static long name_op_create(uint64_t dirfd, uint64_t upath, uint32_t mode, uint32_t rdev)
+{
+    char *path;
+    long r = path_in(upath, &path);
+    if (r < 0)
+        return r;
+    struct inode *parent, *ino;
+    const char *name;
+    size_t len;
+    int err = at_parent((int64_t)dirfd, path, &parent, &name, &len);
+    if (!err) {
+        err = name_is_dot(name, len) ? -EEXIST : parent->iops && parent->iops->create
+              ? parent->iops->create(parent, name, len, mode, rdev, &ino) : -EROFS;
+        if (!err)
+            inode_put(ino);
+        inode_put(parent);
+    }
+    kfree(path);
+    return err;
+}
+
+SYSCALL(mkdirat)
+{
+    return name_op_create(a[0], a[1], S_IFDIR | ((uint32_t)a[2] & 07777 & ~current()->umask), 0);
+}
+
+SYSCALL(mknodat)
+{
+    uint32_t mode = (uint32_t)a[2], type = mode & S_IFMT;
+    if (type == 0)
+        type = S_IFREG;
+    if (type != S_IFREG && type != S_IFCHR && type != S_IFIFO)
+        return -EINVAL;
+    return name_op_create(a[0], a[1], type | (mode & 07777 & ~current()->umask), (uint32_t)a[3]);
+}
+
+SYSCALL(unlinkat)
+{
+    if (a[2] & ~(uint64_t)AT_REMOVEDIR)
+        return -EINVAL;
+    char *path;
+    long r = path_in(a[1], &path);
+    if (r < 0)
+        return r;
+    struct inode *parent;
+    const char *name;
+    size_t len;
+    int err = at_parent((int64_t)a[0], path, &parent, &name, &len);
+    if (!err) {
+        bool rmdir = a[2] & AT_REMOVEDIR;
+        if (name_is_dot(name, len))
+            err = rmdir ? (len == 1 ? -EINVAL : -ENOTEMPTY) : -EISDIR;
+        else
+            err = parent->iops && parent->iops->unlink ? parent->iops->unlink(parent, name, len, rmdir) : -EROFS;
+        inode_put(parent);
+    } else if (err == -EEXIST) {
+        err = -EBUSY;       /* "/" itself */
+    }
+    kfree(path);
+    return err;
+}
+
+SYSCALL(symlinkat)
+{
+    char *target, *path;
+    long r = path_in(a[0], &target);
+    if (r < 0)
+        return r;
+    r = path_in(a[2], &path);
+    if (r < 0) {
+        kfree(target);
+        return r;
+    }
+    struct inode *parent;
+    const char *name;
+    size_t len;
+    int err = at_parent((int64_t)a[1], path, &parent, &name, &len);
+    if (!err) {
+        err = parent->iops && parent->iops->symlink ? parent->iops->symlink(parent, name, len, target) : -EROFS;
+        inode_put(parent);
+    }
+    kfree(target);
+    kfree(path);
+    return err;
+}
+
+SYSCALL(readlinkat)
+{
+    if ((int64_t)a[3] <= 0)
+        return -EINVAL;
+    char *path;
+    long r = path_in(a[1], &path);
+    if (r < 0)
+        return r;
+    struct inode *ino;
+    int err = at_lookup((int64_t)a[0], path, 0, &ino);
+    kfree(path);
+    if (err)
+        return err;
+    char *buf = kmalloc(PATH_MAX);
+    long n = !buf ? -ENOMEM : !S_ISLNK(ino->mode) || !ino->iops->readlink ? -EINVAL
+             : ino->iops->readlink(ino, buf, a[3] < PATH_MAX ? a[3] : PATH_MAX);
+    if (n > 0 && copy_to_user(a[2], buf, (size_t)n))
+        n = -EFAULT;
+    kfree(buf);
+    inode_put(ino);
+    return n;
+}
+
+SYSCALL(linkat)
+{
+    if (a[4] & ~(uint64_t)(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH))
+        return -EINVAL;
+    char *oldp, *newp;
+    long r = path_in(a[1], &oldp);
+    if (r < 0)
+        return r;
+    r = path_in(a[3], &newp);
+    if (r < 0) {
+        kfree(oldp);
+        return r;
+    }
+    struct inode *target, *parent;
+    const char *name;
+    size_t len;
+    int err = at_lookup((int64_t)a[0], oldp, (a[4] & AT_SYMLINK_FOLLOW) ? LOOKUP_FOLLOW : 0, &target);
+    if (!err) {
+        err = at_parent((int64_t)a[2], newp, &parent, &name, &len);
+        if (!err) {
+            err = parent->dev != target->dev ? -EXDEV : name_is_dot(name, len) ? -EEXIST :
+                  parent->iops && parent->iops->link ? parent->iops->link(parent, name, len, target) : -EPERM;
+            inode_put(parent);
+        }
+        inode_put(target);
+    }
+    kfree(oldp);
+    kfree(newp);
+    return err;
+}
+
+SYSCALL(renameat2)
+{
+    if (a[4] & ~(uint64_t)RENAME_NOREPLACE)
+        return -EINVAL;
+    char *oldp, *newp;
+    long r = path_in(a[1], &oldp);
+    if (r < 0)
+        return r;
+    r = path_in(a[3], &newp);
+    if (r < 0) {
+        kfree(oldp);
+        return r;
+    }
+    struct inode *od, *nd, *existing;
+    const char *on, *nn;
+    size_t ol, nl;
+    int err = at_parent((int64_t)a[0], oldp, &od, &on, &ol);
+    if (!err) {
+        err = at_parent((int64_t)a[2], newp, &nd, &nn, &nl);
+        if (!err) {
+            if (name_is_dot(on, ol) || name_is_dot(nn, nl))
+                err = -EBUSY;
+            else if (od->dev != nd->dev)
+                err = -EXDEV;
+            else if ((a[4] & RENAME_NOREPLACE) && nd->iops->lookup(nd, nn, nl, &existing) == 0) {
+                inode_put(existing);
+                err = -EEXIST;
+            } else {
+                err = od->iops && od->iops->rename ? od->iops->rename(od, on, ol, nd, nn, nl) : -EROFS;
+            }
+            inode_put(nd);
+        }
+        inode_put(od);
+    }
+    kfree(oldp);
+    kfree(newp);
+    return err;
+}
+
+/* --- directories --- */
+
+struct dirent_ctx {
+    uint64_t ubuf, size, used;
+    int err;
+    bool full;          /* an entry did not fit */
+};
+
+static int dirent_emit(void *arg, const char *name, size_t len, uint64_t ino, unsigned type)
+{
+    struct dirent_ctx *c = arg;
+    uint8_t rec[8 + 8 + 2 + 1 + NAME_MAX + 1 + 8];
+    size_t reclen = (19 + len + 1 + 7) & ~(size_t)7;
+    if (c->used + reclen > c->size) {
+        c->full = true;
+        return 1;
+    }
+    memset(rec, 0, reclen);
+    int64_t off = 0;
+    uint16_t rl = (uint16_t)reclen;
+    memcpy(rec, &ino, 8);
+    memcpy(rec + 8, &off, 8);
+    memcpy(rec + 16, &rl, 2);
+    rec[18] = (uint8_t)type;
+    memcpy(rec + 19, name, len);
+    if (copy_to_user(c->ubuf + c->used, rec, reclen)) {
+        c->err = -EFAULT;
+        return 1;
+    }
+    c->used += reclen;
+    return 0;
+}
+
+SYSCALL(getdents64)
+{
+    struct file *f = fd_file(a[0]);
+    if (!f)
+        return -EBADF;
+    if (!S_ISDIR(f->inode->mode))
+        return -ENOTDIR;
+    struct dirent_ctx c = { a[1], a[2], 0, 0, false };
+    struct inode *d = f->inode;
+    if (!d->iops || !d->iops->readdir)
+        return 0;
+    d->iops->readdir(d, &f->off, dirent_emit, &c);
+    if (c.err && c.used == 0)
+        return c.err;
+    if (c.used == 0 && c.full)
+        return -EINVAL;     /* the buffer cannot hold even one entry */
+    return (long)c.used;
+}
+
+SYSCALL(chdir)
+{
+    char *path;
+    long r = path_in(a[0], &path);
+    if (r < 0)
+        return r;
+    struct inode *ino;
+    int err = vfs_lookup(NULL, path, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &ino);
+    kfree(path);
+    if (err)
+        return err;
+    inode_put(current()->cwd);
+    current()->cwd = ino;
+    return 0;
+}
+
+SYSCALL(fchdir)
+{
+    struct file *f = fd_file(a[0]);
+    if (!f)
+        return -EBADF;
+    if (!S_ISDIR(f->inode->mode))
+        return -ENOTDIR;
+    inode_put(current()->cwd);
+    current()->cwd = inode_get(f->inode);
+    return 0;
+}
+
+struct find_ctx {
+    uint64_t ino;
+    char name[NAME_MAX + 1];
+    bool found;
+};
+
+static int find_emit(void *arg, const char *name, size_t len, uint64_t ino, unsigned type)
+{
+    (void)type;
+    struct find_ctx *c = arg;
+    if (ino != c->ino || name_is_dot(name, len))
+        return 0;
+    memcpy(c->name, name, len);
+    c->name[len] = 0;
+    c->found = true;
+    return 1;
+}
+
+/* Build the path of dir by looking each directory up in its parent, from the leaf upwards. */
+static long path_of(struct inode *dir, char *buf, size_t size)
+{
+    size_t pos = size - 1;
+    buf[pos] = 0;
+    struct inode *d = dir;
+    while (d != vfs_root()) {
+        struct inode *top = d;
+        while (top->covered)
+            top = top->covered;
+        struct inode *parent = top->parent;
+        if (!parent || parent == top)
+            break;
+        struct find_ctx c = { .ino = top->ino };
+        uint64_t p = 0;
+        parent->iops->readdir(parent, &p, find_emit, &c);
+        if (!c.found)
+            return -ENOENT;
+        size_t len = strlen(c.name);
+        if (len + 1 > pos)
+            return -ERANGE;
+        pos -= len;
+        memcpy(buf + pos, c.name, len);
+        buf[--pos] = '/';
+        d = parent;
+    }
+    if (pos == size - 1)
+        buf[--pos] = '/';
+    memmove(buf, buf + pos, size - pos);
+    return (long)(size - pos);
+}
+
+SYSCALL(getcwd)
+{
+    char *buf = kmalloc(PATH_MAX);
+    if (!buf)
+        return -ENOMEM;
+    long n = path_of(current()->cwd, buf, PATH_MAX);
+    if (n > 0 && (uint64_t)n > a[1])
+        n = -ERANGE;
+    if (n > 0 && copy_to_user(a[0], buf, (size_t)n))
+        n = -EFAULT;
+    kfree(buf);
+    return n;
+}
+
+/* --- attributes --- */
+
+SYSCALL(ftruncate)
+{
+    struct file *f = fd_file(a[0]);
+    if (!f)
+        return -EBADF;
+    if ((int64_t)a[1] < 0)
+        return -EINVAL;
+    if (!S_ISREG(f->inode->mode) || (f->flags & O_ACCMODE) == O_RDONLY)
+        return -EINVAL;
+    return f->inode->iops->truncate(f->inode, a[1]);
+}
+
+SYSCALL(umask)
+{
+    uint32_t old = current()->umask;
+    current()->umask = (uint32_t)a[0] & 0777;
+    return old;
+}
+
+static int attr_target(uint64_t dirfd, uint64_t upath, int flags, struct inode **ino)
+{
+    char *path;
+    long r = path_in(upath, &path);
+    if (r < 0)
+        return (int)r;
+    int err = at_lookup((int64_t)dirfd, path, flags, ino);
+    kfree(path);
+    return err;
+}
+
+SYSCALL(fchmodat)
+{
+    struct inode *ino;
+    int err = attr_target(a[0], a[1], LOOKUP_FOLLOW, &ino);
+    if (err)
+        return err;
+    ino->mode = (ino->mode & S_IFMT) | ((uint32_t)a[2] & 07777);
+    ino->ctime_ns = (int64_t)vfs_now_ns();
+    inode_put(ino);
+    return 0;
+}
+
+SYSCALL(fchmod)
+{
+    struct file *f = fd_file(a[0]);
+    if (!f)
+        return -EBADF;
+    f->inode->mode = (f->inode->mode & S_IFMT) | ((uint32_t)a[1] & 07777);
+    return 0;
+}
+
+SYSCALL(fchownat)
+{
+    struct inode *ino;
+    int err = attr_target(a[0], a[1], (a[4] & AT_SYMLINK_NOFOLLOW) ? 0 : LOOKUP_FOLLOW, &ino);
+    if (err)
+        return err;
+    if ((int32_t)a[2] != -1)
+        ino->uid = (uint32_t)a[2];
+    if ((int32_t)a[3] != -1)
+        ino->gid = (uint32_t)a[3];
+    inode_put(ino);
+    return 0;
+}
+
+static void utime_set(int64_t *field, const int64_t ts[2])
+{
+    if (!ts || ts[1] == UTIME_NOW)
+        *field = (int64_t)vfs_now_ns();
+    else if (ts[1] != UTIME_OMIT)
+        *field = ts[0] * 1000000000 + ts[1];
+}
+
+SYSCALL(utimensat)
+{
+    int64_t ts[4];
+    if (a[2] && copy_from_user(ts, a[2], sizeof ts))
+        return -EFAULT;
+    for (int i = 0; a[2] && i < 2; i++)
+        if (ts[2 * i + 1] != UTIME_NOW && ts[2 * i + 1] != UTIME_OMIT &&
+            (ts[2 * i + 1] < 0 || ts[2 * i + 1] >= 1000000000))
+            return -EINVAL;
+    struct inode *ino;
+    int err;
+    if (!a[1]) {
+        struct file *f = fd_file(a[0]);
+        if (!f)
+            return -EBADF;
+        ino = inode_get(f->inode);
+    } else if ((err = attr_target(a[0], a[1], (a[3] & AT_SYMLINK_NOFOLLOW) ? 0 : LOOKUP_FOLLOW, &ino))) {
+        return err;
+    }
+    utime_set(&ino->atime_ns, a[2] ? &ts[0] : NULL);
+    utime_set(&ino->mtime_ns, a[2] ? &ts[2] : NULL);
+    ino->ctime_ns = (int64_t)vfs_now_ns();
+    inode_put(ino);
+    return 0;
+}
+
+/* Everything lives in RAM: there is nothing to write back. */
+SYSCALL(sync) { (void)a; return 0; }
+
+SYSCALL(fsync)
+{
+    return fd_file(a[0]) ? 0 : -EBADF;
+}
