@@ -28,7 +28,7 @@ KOBJS     := $(patsubst %.c,$(BUILD)/%.o,$(KSRCS_C)) $(patsubst %.S,$(BUILD)/%.o
 
 INITRAMFS := $(BUILD)/initramfs.cpio
 
-.PHONY: all kernel user run test gdb clean deps host-test guest-test bench
+.PHONY: all kernel user run test gdb clean deps host-test guest-test
 all: kernel
 
 deps:

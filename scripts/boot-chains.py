@@ -70,6 +70,7 @@ class Boot:
     input: Optional[bytes] = None
     grace: float = 2.0          # seconds QEMU gets to exit by itself after the end line
     panics: bool = False        # a kernel panic must happen, then the power-off attempt
+    abort: List[str] = field(default_factory=list)   # regexes: the boot cannot succeed any more
     about: str = ""
 
 
@@ -78,6 +79,7 @@ class Run:
     lines: List[str]
     end_seen: bool = False
     halted: bool = False        # the kernel said the firmware cannot power off
+    aborted: str = ""           # the line that matched an abort regex
     exited: bool = False
     returncode: Optional[int] = None
     timed_out: bool = False
@@ -150,13 +152,16 @@ def uboot_boots(cases, scale: float) -> List[Boot]:
                 "-drive", "file=%s,format=raw,if=none,id=boot,readonly=on" % disk,
                 "-device", "virtio-blk-device,drive=boot"])
 
+    # U-Boot's ways of saying the kernel will not start (it would sit at its prompt until the timeout).
+    abort = [r"SCRIPT FAILED", r"^syntax error", r"^Unhandled exception", r"^boot\.scr: boot failed",
+             r"Bad Linux RISCV Image magic", r"Wrong Image Format", r"Couldn't find partition"]
     return [
         Boot("uboot-booti", argv(VIRT_DISK), oks, (timeout + 20) * scale,
              expect=expect + common + [r"^rvix: booting on hart \d+, kernel at 0x80200000$"],
-             about="OpenSBI -> U-Boot -> boot.scr from virtio FAT -> booti Image + initramfs"),
+             abort=abort, about="OpenSBI -> U-Boot -> boot.scr from virtio FAT -> booti Image + initramfs"),
         Boot("uboot-bootm", argv(BOOTM_DIR + ".img"), oks, (timeout + 20) * scale,
              expect=expect + common + [r"^rvix: booting on hart \d+, kernel at %#x$" % BOOTM_ADDR],
-             about="U-Boot bootm of a uImage loaded at %#x (not RAM base + 2 MiB)" % BOOTM_ADDR),
+             abort=abort, about="U-Boot bootm of a uImage loaded at %#x (not RAM base + 2 MiB)" % BOOTM_ADDR),
     ]
 
 
@@ -190,6 +195,9 @@ def boot(b: Boot) -> Run:
                     end_event.set()
                 if HALT_LINE in line:       # nothing follows; QEMU would never exit
                     run.halted = True
+                    end_event.set()
+                if not run.aborted and any(re.search(a, line) for a in b.abort):
+                    run.aborted = line.strip()
                     end_event.set()
 
     t = threading.Thread(target=reader, daemon=True)
@@ -250,7 +258,9 @@ def judge(b: Boot, run: Run):
             results.append("PASS boards/%s/%s" % (b.name, unique(m.group(1))))
     if run.error:
         return results, [run.error]
-    if run.timed_out:
+    if run.aborted:
+        why.append("gave up at: " + run.aborted)
+    elif run.timed_out:
         why.append("timed out after %gs" % b.timeout)
     elif b.panics and not (run.exited or run.halted):
         why.append("no power-off attempt after the panic")

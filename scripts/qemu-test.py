@@ -115,8 +115,12 @@ CASES = [
          expect=[r"^rvix: timer 250 Hz via SBI TIME;"],
          about="without Sstc the tick comes through the SBI TIME extension, at the bootargs rate"),
     Case("sstc-timer", spawn("/bin/hello"), 0,
-         expect=[r"^rvix: timer 100 Hz via Sstc stimecmp;", r"^hello from pid"],
+         expect=[r"^rvix: timer 100 Hz via Sstc stimecmp;", r"^hello from pid",
+                 r"^rvix: kernel page table: [1-9]\d* leaves, 0 writable\+executable, 0 user, W\^X holds$"],
          about="with Sstc (QEMU 7.2 virt and its OpenSBI) stimecmp is used directly"),
+    # glibc programs from user/tests (docs/testing.md).
+    Case("g-exec", spawn("/tests/exec"), 0,
+         about="auxv, exact argv/envp, malformed ELF files, EFAULT, signal state across execve"),
 ]
 
 

@@ -21,6 +21,8 @@ void kpanic(const char *fmt, ...)
     kvformat(panic_emit, NULL, fmt, ap);
     va_end(ap);
     kprintf("\n");
-    arch_backtrace(cpu_frame_pointer(), (uint64_t)__builtin_return_address(0));
+    /* Start at kpanic's caller: its return address and its frame. */
+    uint64_t fp = cpu_frame_pointer();
+    arch_backtrace(((uint64_t *)fp)[-2], ((uint64_t *)fp)[-1]);
     arch_power_off(true);
 }

@@ -10,7 +10,7 @@
 
 enum vm_access { VM_ACCESS_READ, VM_ACCESS_WRITE, VM_ACCESS_EXEC };
 
-#define VMA_STACK  1u   /* grows down; a guard page below is never mapped */
+#define VMA_STACK  1u   /* the fixed-size stack; the page below it belongs to no region */
 #define VMA_HEAP   2u   /* the brk area */
 #define VMA_SHARED 4u   /* MAP_SHARED anonymous: populated at once, shared (not COW) by fork */
 #define VMA_SIGPAGE 8u  /* the signal-return trampoline page */

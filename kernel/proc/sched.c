@@ -13,7 +13,7 @@ static struct {
     uint64_t ticks;         /* since boot, counted on the boot hart */
     unsigned hz;
     int last;               /* round-robin cursor */
-} sched = { .hz = 100 };
+} sched = { .hz = 100, .last = NPROC - 1 };  /* the first pick is slot 0 */
 
 void sched_init_hart(uint32_t hartid)
 {

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -154,6 +155,22 @@ T_FN const char *status_str(int st)
     else
         snprintf(b, 48, "status %#x", st);
     return b;
+}
+
+/* An address no allocator will hand out during a test (far from the heap and the mmap area
+ * on rvix and on Linux), checked to be free: for "unmapped pointer" checks. */
+T_FN void *unmapped_addr(void)
+{
+    for (unsigned long a = 0x1000000000UL; a < 0x2000000000UL; a += 0x10000000UL) {
+        void *p = mmap((void *)a, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+        if (p == (void *)a) {
+            munmap(p, 4096);
+            return p;
+        }
+        if (p != MAP_FAILED)
+            munmap(p, 4096);
+    }
+    return (void *)0x1000000000UL;
 }
 
 T_FN int t_done(const char *prog)

@@ -87,6 +87,46 @@ static int mmu_detect_asid_bits(uint64_t satp)
     return bits;
 }
 
+struct wx_audit {
+    unsigned leaves, wx, user;
+};
+
+/* Visit every leaf of one table level (recursively); count W+X and U leaves. */
+static void mmu_audit_table(const pte_t *table, int level, struct wx_audit *a)
+{
+    for (int i = 0; i < 512; i++) {
+        pte_t pte = table[i];
+        if (!(pte & PTE_V))
+            continue;
+        if (pte & (PTE_R | PTE_W | PTE_X)) {
+            a->leaves++;
+            a->wx += (pte & PTE_W) && (pte & PTE_X);
+            a->user += (pte & PTE_U) != 0;
+        } else if (level > 0) {
+            mmu_audit_table(pa_to_kva(pte_to_pa(pte)), level - 1, a);
+        }
+    }
+}
+
+/* W^X is a property of the table actually loaded, so check that table, not the intent. */
+static void mmu_audit_wx(void)
+{
+    struct wx_audit a = { 0, 0, 0 };
+    for (int i = 256; i < 512; i++) {
+        pte_t pte = mmu.root[i];
+        if (!(pte & PTE_V))
+            continue;
+        if (pte & (PTE_R | PTE_W | PTE_X)) {
+            a.leaves++;
+            a.wx += (pte & PTE_W) && (pte & PTE_X);
+        } else {
+            mmu_audit_table(pa_to_kva(pte_to_pa(pte)), 1, &a);
+        }
+    }
+    kprintf("rvix: kernel page table: %u leaves, %u writable+executable, %u user, %s\n", a.leaves, a.wx,
+            a.user, a.wx || a.user ? "W^X VIOLATED" : "W^X holds");
+}
+
 void arch_mmu_init(const struct machine_info *mi)
 {
     mmu.root = pt_create();
@@ -103,6 +143,7 @@ void arch_mmu_init(const struct machine_info *mi)
     csr_write(satp, satp);
     cpu_sfence_all();
     mmu.asid_bits = mmu_detect_asid_bits(satp);
+    mmu_audit_wx();
 }
 
 uint64_t *arch_kernel_root(void)

@@ -182,7 +182,8 @@ void arch_backtrace(uint64_t fp, uint64_t pc)
     char line[96];
     kprintf("backtrace:\n");
     for (int depth = 0; depth < 32 && pc; depth++) {
-        ksyms_format(pc, line, sizeof line);
+        /* Past frame 0, pc is a return address: name the call instruction before it. */
+        ksyms_format(depth ? pc - 2 : pc, line, sizeof line);
         kprintf("  #%d %016lx %s\n", depth, pc, line);
         /* A frame record is {saved fp, saved ra} just below fp; stop on anything not a kernel stack address. */
         if (fp < KERNEL_HALF || (fp & 7) || fp == 0)

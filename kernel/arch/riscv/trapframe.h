@@ -1,4 +1,4 @@
-/* The trapframe (all user registers, saved by trap.S) and the context-switch frame (switch.S).
+/* The trapframe (all user registers, saved by trapvec.S) and the context-switch frame (switch.S).
  * Offsets are used from assembly; trap.c checks them against the C layout with _Static_assert. */
 #ifndef RISCV_TRAPFRAME_H
 #define RISCV_TRAPFRAME_H
