@@ -36,6 +36,7 @@ deps:
 
 kernel: $(BUILD)/kernel.elf $(BUILD)/kernel.bin $(BUILD)/kernel.asm $(BUILD)/kernel.sym
 
+-include user/bench/bench.mk
 include user/user.mk
 -include platform/platform.mk
 

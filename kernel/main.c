@@ -138,6 +138,8 @@ void kmain(uint64_t hartid, uint64_t dtb_pa)
     sched_set_hz((unsigned)cmdline_get_ulong(machine.bootargs, "tick", 100));
     if (sched_hz() < 10 || sched_hz() > 10000)
         sched_set_hz(100);
+    if (cmdline_get_ulong(machine.bootargs, "trace", 0))
+        arch_trace_start(machine.timebase_hz);
     arch_timer_init(&machine, sched_hz());
     kprintf("rvix: timer %u Hz via %s; Sv39 with %d ASID bits\n", sched_hz(), arch_timer_kind(),
             arch_asid_bits());

@@ -56,12 +56,14 @@ $(BUILD)/user/%: $(BUILD)/user/%.o $(ULIB_OBJS)
 
 # The staging tree is rebuilt from scratch so removed programs disappear.
 # Sorted names, owner root, fixed mtimes: the archive is reproducible.
-$(INITRAMFS): $(UPROGS) $(GPROGS) $(BADELF)
+$(INITRAMFS): $(UPROGS) $(GPROGS) $(BENCH_PROGS) $(BADELF)
 	@echo "  CPIO    $@"
 	@rm -rf $(ROOTFS) && mkdir -p $(ROOTFS)/bin $(ROOTFS)/tests/bad
 	@cp $(BADELF_DIR)/* $(ROOTFS)/tests/bad/
 	@for p in $(UPROGS); do $(USTRIP) -o $(ROOTFS)/$${p#$(BUILD)/user/bare/} $$p || exit 1; done
 	@for p in $(GPROGS); do $(USTRIP) -o $(ROOTFS)/$${p#$(BUILD)/user/glibc/} $$p || exit 1; done
+	@if [ -n "$(strip $(BENCH_PROGS))" ]; then mkdir -p $(ROOTFS)/bench && \
+	  for p in $(BENCH_PROGS); do $(USTRIP) -o $(ROOTFS)/bench/$$(basename $$p) $$p || exit 1; done; fi
 	@chmod -R u=rwX,go=rX $(ROOTFS) && find $(ROOTFS) -exec touch -h -d @0 {} +
 	@cd $(ROOTFS) && find . -mindepth 1 | sed 's|^\./||' | LC_ALL=C sort | \
 	  cpio -o -H newc --quiet --reproducible -R 0:0 > $(abspath $@).tmp

@@ -5,6 +5,8 @@
 #include "mm/kmalloc.h"
 #include "mm/page.h"
 #include "mm/vm.h"
+#include "mm/kvm.h"
+#include "lib/trace.h"
 #include "lib/errno.h"
 #include "lib/kstring.h"
 #include "lib/printf.h"
@@ -12,7 +14,7 @@
 #include "proc/sched.h"
 #include "arch.h"
 
-enum proc_node { PN_ROOT, PN_MEMINFO, PN_UPTIME, PN_SELF, PN_PIDDIR, PN_STAT, PN_STATUS, PN_CMDLINE, PN_EXE };
+enum proc_node { PN_ROOT, PN_MEMINFO, PN_UPTIME, PN_COUNTERS, PN_TRACE, PN_SELF, PN_PIDDIR, PN_STAT, PN_STATUS, PN_CMDLINE, PN_EXE };
 
 struct procfs_info {
     enum proc_node kind;
@@ -91,6 +93,10 @@ static int procfs_lookup(struct inode *dir, const char *name, size_t len, struct
             kind = PN_MEMINFO;
         else if (procfs_name_is(name, len, "uptime"))
             kind = PN_UPTIME;
+        else if (procfs_name_is(name, len, "counters"))
+            kind = PN_COUNTERS;
+        else if (procfs_name_is(name, len, "trace"))
+            kind = PN_TRACE;
         else if (procfs_name_is(name, len, "self"))
             kind = PN_SELF;
         else if ((pid = procfs_parse_pid(name, len)) > 0 && procfs_proc(pid))
@@ -144,13 +150,14 @@ static const unsigned pid_entry_types[] = { DT_REG, DT_REG, DT_REG, DT_LNK };
 
 static int procfs_readdir_root(struct inode *dir, uint64_t *pos, readdir_emit emit, void *arg)
 {
-    static const char *const fixed[] = { ".", "..", "meminfo", "uptime", "self" };
-    static const unsigned types[] = { DT_DIR, DT_DIR, DT_REG, DT_REG, DT_LNK };
-    for (; *pos < 5; (*pos)++)
+    static const char *const fixed[] = { ".", "..", "meminfo", "uptime", "counters", "trace", "self" };
+    static const unsigned types[] = { DT_DIR, DT_DIR, DT_REG, DT_REG, DT_REG, DT_REG, DT_LNK };
+    enum { NFIXED = 7 };
+    for (; *pos < NFIXED; (*pos)++)
         if (emit(arg, fixed[*pos], strlen(fixed[*pos]), *pos < 2 ? dir->ino : 2 + *pos, types[*pos]))
             return 0;
-    for (; *pos < 5 + NPROC; (*pos)++) {
-        struct proc *p = &procs[*pos - 5];
+    for (; *pos < NFIXED + NPROC; (*pos)++) {
+        struct proc *p = &procs[*pos - NFIXED];
         if (p->state == PROC_FREE || p->state == PROC_EMBRYO)
             continue;
         char name[16];
@@ -224,6 +231,10 @@ static size_t procfs_generate(struct procfs_info *pi, char *buf, size_t n)
         return (size_t)ksnprintf(buf, n, "MemTotal:       %8lu kB\nMemFree:        %8lu kB\n"
                                  "MemAvailable:   %8lu kB\n", page_total_count() * 4,
                                  page_free_count() * 4, page_free_count() * 4);
+    if (pi->kind == PN_COUNTERS)
+        return kstats_format(buf, n);
+    if (pi->kind == PN_TRACE)
+        return trace_format(buf, n);
     if (pi->kind == PN_UPTIME)
         return (size_t)ksnprintf(buf, n, "%lu.%02lu 0.00\n", ns / 1000000000, ns / 10000000 % 100);
     struct proc *p = procfs_proc(pi->pid);
@@ -240,15 +251,20 @@ static size_t procfs_generate(struct procfs_info *pi, char *buf, size_t n)
 
 struct procfs_text {
     size_t len;
+    bool big;           /* kvm memory (the trace) rather than kmalloc */
     char text[];
 };
 
+/* The text is generated once, at open, so a reader sees one consistent snapshot. */
 static int procfs_open(struct inode *ino, struct file *f)
 {
-    struct procfs_text *t = kmalloc(PROCFS_TEXT_MAX);
+    bool big = info(ino)->kind == PN_TRACE;
+    size_t size = big ? sizeof(struct procfs_text) + trace_text_size() : PROCFS_TEXT_MAX;
+    struct procfs_text *t = big ? kvm_alloc(size) : kmalloc(size);
     if (!t)
         return -ENOMEM;
-    size_t max = PROCFS_TEXT_MAX - sizeof *t;
+    size_t max = size - sizeof *t;
+    t->big = big;
     t->len = procfs_generate(info(ino), t->text, max);
     if (t->len >= max)
         t->len = max - 1;
@@ -272,7 +288,11 @@ static long procfs_read(struct file *f, struct uio *u, size_t n, uint64_t *off)
 
 static void procfs_close(struct file *f)
 {
-    kfree(f->priv);
+    struct procfs_text *t = f->priv;
+    if (t->big)
+        kvm_free(t);
+    else
+        kfree(t);
 }
 
 static const struct file_ops procfs_file_ops = {

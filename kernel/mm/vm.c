@@ -7,6 +7,9 @@
 #include "lib/kstring.h"
 #include "lib/panic.h"
 #include "arch.h"
+#include "lib/trace.h"
+#include "proc/proc.h"
+#include "proc/sched.h"
 
 #define ASID_MAX 4096
 
@@ -163,12 +166,15 @@ struct protect_ctx {
     unsigned prot;
 };
 
-/* A COW page keeps its COW mark and stays read-only until the write fault copies it. */
+/* A COW page keeps its COW mark and stays read-only until the write fault copies it.
+ * PROT_NONE keeps the frame as a supervisor-only leaf: user accesses fault, data survives. */
 static int vm_protect_leaf(pte_t *pte, uint64_t va, void *arg)
 {
     (void)va;
     struct protect_ctx *pc = arg;
     unsigned old = pte_to_vm(*pte), prot = pc->prot | VM_USER;
+    if (!(pc->prot & (VM_READ | VM_WRITE | VM_EXEC)))
+        prot = VM_READ;
     if (old & VM_COW)
         prot = (prot & ~VM_WRITE) | VM_COW;
     *pte = pte_leaf(pte_to_pa(*pte), prot);
@@ -191,11 +197,7 @@ int vm_protect(struct mm *mm, uint64_t start, uint64_t end, unsigned prot)
         if (a->start >= start && a->end <= end)
             a->prot = prot;
     struct protect_ctx pc = { prot };
-    /* Leaves with no access at all would read as table pointers: drop them instead. */
-    if (!(prot & (VM_READ | VM_WRITE | VM_EXEC)))
-        pt_unmap(mm->root, start, end - start, true);
-    else
-        pt_for_each_leaf(mm->root, start, end - start, vm_protect_leaf, &pc);
+    pt_for_each_leaf(mm->root, start, end - start, vm_protect_leaf, &pc);
     arch_tlb_flush_asid(mm->asid);
     return 0;
 }
@@ -277,9 +279,15 @@ int vm_fault(struct mm *mm, uint64_t va, enum vm_access access)
     if (!pte)
         return -ENOMEM;
     if (pte_valid(*pte)) {
-        if (access == VM_ACCESS_WRITE && (pte_to_vm(*pte) & VM_COW))
+        unsigned have = pte_to_vm(*pte);
+        if (access == VM_ACCESS_WRITE && (have & VM_COW)) {
+            TRACE(TRACE_PAGE_FAULT, current() ? current()->pid : TRACE_PID_IDLE, va, 1, 0);
             return vm_break_cow(mm, pte, va, a->prot);
-        /* Already mapped as allowed: a stale TLB entry; the flush below makes the retry succeed. */
+        }
+        /* The region allows it: give the page the region's rights (or, if it already has
+         * them, this was a stale TLB entry that the flush below clears). */
+        if (!(have & VM_USER) || !vm_access_allowed(have, access))
+            *pte = pte_leaf(pte_to_pa(*pte), (a->prot | VM_USER) & ~(have & VM_COW ? VM_WRITE : 0u));
         arch_tlb_flush_page(va, mm->asid);
         return 0;
     }
@@ -288,6 +296,7 @@ int vm_fault(struct mm *mm, uint64_t va, enum vm_access access)
         return -ENOMEM;
     *pte = pte_leaf(kva_to_pa(page), a->prot | VM_USER);
     arch_tlb_flush_page(va, mm->asid);
+    TRACE(TRACE_PAGE_FAULT, current() ? current()->pid : TRACE_PID_IDLE, va, 0, 0);
     return 0;
 }
 
@@ -384,8 +393,10 @@ static int vm_fork_leaf(pte_t *pte, uint64_t va, void *arg)
     pte_t *cpte = pt_walk(fc->child->root, va, true);
     if (!cpte)
         return -ENOMEM;
+    /* Every private page is marked COW, writable or not: a later mprotect may make it
+     * writable, and the first write must still copy it. */
     unsigned prot = pte_to_vm(*pte);
-    if ((prot & VM_WRITE) && !(fc->flags & VMA_SHARED))
+    if (!(fc->flags & VMA_SHARED))
         *pte = pte_leaf(pte_to_pa(*pte), (prot & ~VM_WRITE) | VM_COW);
     *cpte = *pte;
     page_get(pa_to_kva(pte_to_pa(*pte)));

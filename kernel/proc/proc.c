@@ -11,6 +11,7 @@
 #include "dev/console.h"
 #include "fs/fdtable.h"
 #include "fs/vfs.h"
+#include "lib/trace.h"
 
 struct proc procs[NPROC];
 static int next_pid = 1;
@@ -83,6 +84,7 @@ static int proc_open_console(struct fdtable *t)
 /* A new process's first switch_context lands here, on its own kernel stack. */
 static void proc_first_run(void)
 {
+    TRACE(TRACE_TRAP_RETURN, current()->pid, current()->tf->epc, 0, 0);
     trap_return_user(current()->tf);
 }
 

@@ -5,6 +5,7 @@
 #include "mm/vm.h"
 #include "lib/panic.h"
 #include "lib/errno.h"
+#include "lib/trace.h"
 #include "dev/console.h"
 
 struct cpu cpus[MAX_HARTS];
@@ -19,6 +20,7 @@ void sched_init_hart(uint32_t hartid)
 {
     struct cpu *c = &cpus[0];
     c->hartid = hartid;
+    c->last_pid = TRACE_PID_IDLE;
     arch_set_this_cpu(c);
 }
 
@@ -40,6 +42,9 @@ static struct proc *sched_pick(void)
 
 static void sched_run(struct cpu *c, struct proc *p)
 {
+    kstat_inc(KSTAT_CONTEXT_SWITCHES);
+    TRACE(TRACE_SWITCH, c->last_pid, (uint64_t)(int64_t)p->pid, 0, 0);
+    c->last_pid = p->pid;
     p->state = PROC_RUNNING;
     c->proc = p;
     c->need_resched = false;
@@ -61,6 +66,10 @@ void sched_loop(void)
         if (p) {
             sched_run(c, p);
             continue;
+        }
+        if (c->last_pid != TRACE_PID_IDLE) {
+            TRACE(TRACE_SWITCH, c->last_pid, (uint64_t)(int64_t)TRACE_PID_IDLE, 0, 0);
+            c->last_pid = TRACE_PID_IDLE;
         }
         if (proc_live_count() == 0) {
             kprintf("kernel: no processes left, powering off\n");

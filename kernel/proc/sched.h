@@ -14,6 +14,7 @@ struct cpu {
     uint32_t hartid;
     bool need_resched;          /* set by the tick, acted on before returning to U-mode */
     uint64_t ticks;
+    int last_pid;               /* who last ran here (for the trace's switch events) */
 };
 
 extern struct cpu cpus[MAX_HARTS];

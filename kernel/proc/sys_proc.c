@@ -132,6 +132,17 @@ SYSCALL(execve)
     if (!ea.buf)
         return -ENOMEM;
     long err = exec_copy_vector(&ea, a[1], &ea.argv, EXEC_ARGC_MAX);
+    /* Like Linux, a program is never started with argc 0: an empty argv gets "". */
+    if (!err && !ea.argv[0]) {
+        if (ea.used + 16 > ea.cap) {
+            err = -E2BIG;
+        } else {
+            ea.argv = (const char **)(ea.buf + ea.used);
+            ea.argv[0] = "";
+            ea.argv[1] = NULL;
+            ea.used += 16;
+        }
+    }
     if (!err)
         err = exec_copy_vector(&ea, a[2], &ea.envp, EXEC_ARGC_MAX);
     if (!err)

@@ -28,6 +28,8 @@ static inline void arch_irq_enable_external(void) { csr_set(sie, SIE_SEIE); }
 void arch_early_init(void);
 void arch_trap_init_hart(void);
 void arch_describe(void);
+/* Start the trace buffer, reporting when the trap vector was installed. */
+void arch_trace_start(uint64_t timebase_hz);
 void arch_early_putc(char c);
 
 /* Timer (timer.c): periodic ticks at hz and a monotonic clock. */
@@ -35,6 +37,7 @@ void arch_timer_init(const struct machine_info *mi, unsigned hz);
 void arch_timer_arm_next(void);
 uint64_t arch_time_ns(void);
 const char *arch_timer_kind(void);
+uint64_t arch_timebase_hz(void);
 
 /* Kernel address space (mmu.c). */
 extern uint64_t kernel_phys_base;

@@ -4,6 +4,7 @@
 
 #include <stdint.h>
 #include "csr.h"
+#include "lib/trace.h"
 
 /* Two levels so a CSR_* number from csr.h expands before it is turned into a string. */
 #define CSR_STR_(x) #x
@@ -23,11 +24,12 @@ static inline void cpu_set_tp(uint64_t t) { __asm__ volatile("mv tp, %0" :: "r"(
 static inline uint64_t cpu_frame_pointer(void) { uint64_t f; __asm__ volatile("mv %0, s0" : "=r"(f)); return f; }
 
 /* TLB maintenance: see docs/memory.md for when each form is used. */
-static inline void cpu_sfence_all(void) { __asm__ volatile("sfence.vma zero, zero" ::: "memory"); }
-static inline void cpu_sfence_asid(uint64_t asid) { __asm__ volatile("sfence.vma zero, %0" :: "r"(asid) : "memory"); }
-static inline void cpu_sfence_page(uint64_t va) { __asm__ volatile("sfence.vma %0, zero" :: "r"(va) : "memory"); }
+static inline void cpu_sfence_all(void) { kstat_inc(KSTAT_SFENCE_VMA); __asm__ volatile("sfence.vma zero, zero" ::: "memory"); }
+static inline void cpu_sfence_asid(uint64_t asid) { kstat_inc(KSTAT_SFENCE_VMA); __asm__ volatile("sfence.vma zero, %0" :: "r"(asid) : "memory"); }
+static inline void cpu_sfence_page(uint64_t va) { kstat_inc(KSTAT_SFENCE_VMA); __asm__ volatile("sfence.vma %0, zero" :: "r"(va) : "memory"); }
 static inline void cpu_sfence_page_asid(uint64_t va, uint64_t asid)
 {
+    kstat_inc(KSTAT_SFENCE_VMA);
     __asm__ volatile("sfence.vma %0, %1" :: "r"(va), "r"(asid) : "memory");
 }
 

@@ -140,6 +140,7 @@ void arch_mmu_init(const struct machine_info *mi)
     mmu.mmio_next = MMIO_AREA + PAGE_SIZE;
     uint64_t satp = (SATP_MODE_SV39 << SATP_MODE_SHIFT) | (kva_to_pa(mmu.root) >> PAGE_SHIFT);
     /* The boot table's identity map is dropped here; nothing runs at physical addresses any more. */
+    kstat_inc(KSTAT_SATP_WRITES);
     csr_write(satp, satp);
     cpu_sfence_all();
     mmu.asid_bits = mmu_detect_asid_bits(satp);
@@ -216,8 +217,10 @@ void arch_mm_activate(uint64_t *root, unsigned asid, bool fresh)
 {
     uint64_t satp = (SATP_MODE_SV39 << SATP_MODE_SHIFT) | ((uint64_t)asid << SATP_ASID_SHIFT)
                     | (kva_to_pa(root) >> PAGE_SHIFT);
-    if (csr_read(satp) != satp)
+    if (csr_read(satp) != satp) {
+        kstat_inc(KSTAT_SATP_WRITES);
         csr_write(satp, satp);
+    }
     if (fresh)
         cpu_sfence_asid(asid);
 }

@@ -6,6 +6,7 @@
 #include "dev/devtree.h"
 #include "dev/console.h"
 #include "proc/sched.h"
+#include "lib/trace.h"
 
 extern volatile bool trap_probe_active, trap_probe_faulted;
 
@@ -44,6 +45,7 @@ void arch_timer_init(const struct machine_info *mi, unsigned hz)
     timer.sstc = h && h->has_sstc && timer_probe_sstc();
     timer.next = cpu_time() + timer.interval;
     timer_program(timer.next);
+    TRACE(TRACE_TIMER_ARMED, TRACE_PID_IDLE, timer.sstc, timer.next, 0);
 }
 
 /* Advance by whole intervals so ticks do not drift; skip ticks that were missed. */
@@ -60,6 +62,11 @@ uint64_t arch_time_ns(void)
 {
     uint64_t t = cpu_time(), tb = timer.timebase_hz ? timer.timebase_hz : 10000000;
     return (t / tb) * 1000000000ULL + (t % tb) * 1000000000ULL / tb;
+}
+
+uint64_t arch_timebase_hz(void)
+{
+    return timer.timebase_hz ? timer.timebase_hz : 10000000;
 }
 
 const char *arch_timer_kind(void)

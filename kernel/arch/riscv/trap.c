@@ -13,6 +13,7 @@
 #include "dev/irq.h"
 #include "sbi.h"
 #include "lib/errno.h"
+#include "lib/trace.h"
 
 _Static_assert(__builtin_offsetof(struct trapframe, ra) == TF_RA, "tf ra");
 _Static_assert(__builtin_offsetof(struct trapframe, sp) == TF_SP, "tf sp");
@@ -71,20 +72,48 @@ static const char *trap_cause_name(uint64_t cause)
     return "unknown exception";
 }
 
+static uint64_t trap_table_time;   /* when the boot hart installed the vector, in timer ticks */
+
 void arch_trap_init_hart(void)
 {
     csr_write(sscratch, 0);
     csr_write(stvec, (uint64_t)trap_vector | STVEC_MODE_DIRECT);
+    trap_table_time = cpu_time();
     /* User programs may time themselves: rdcycle, rdtime, rdinstret. */
     csr_write(scounteren, SCOUNTEREN_CY | SCOUNTEREN_TM | SCOUNTEREN_IR);
     /* External interrupts are enabled by the interrupt-controller driver when one is set up. */
     csr_set(sie, SIE_STIE | SIE_SSIE);
 }
 
+/* The trace's cause names: see trace_cause_name() in lib/trace.c. */
+static uint64_t trap_trace_cause(uint64_t cause)
+{
+    switch (cause) {
+    case EXC_ECALL_U: return 0;
+    case SCAUSE_INTERRUPT | IRQ_S_TIMER: return 1;
+    case SCAUSE_INTERRUPT | IRQ_S_EXT: return 2;
+    case SCAUSE_INTERRUPT | IRQ_S_SOFT: return 3;
+    case EXC_LOAD_PAGE_FAULT: return 4;
+    case EXC_STORE_PAGE_FAULT: return 5;
+    case EXC_INST_PAGE_FAULT: return 6;
+    case EXC_ILLEGAL_INST: return 7;
+    default: return 8;
+    }
+}
+
+static int trap_pid(void)
+{
+    struct proc *p = current();
+    return p ? p->pid : TRACE_PID_IDLE;
+}
+
 static void trap_interrupt(uint64_t code, bool from_user)
 {
+    kstat_inc(KSTAT_INTERRUPTS);
     switch (code) {
     case IRQ_S_TIMER:
+        kstat_inc(KSTAT_TIMER_INTERRUPTS);
+        TRACE(TRACE_TIMER_IRQ, trap_pid(), 0, 0, 0);
         arch_timer_arm_next();
         sched_tick(from_user);
         break;
@@ -122,6 +151,8 @@ static void trap_user_exception(struct trapframe *tf)
             tf->a7, { tf->a0, tf->a1, tf->a2, tf->a3, tf->a4, tf->a5 } };
         p->in_syscall = true;
         p->syscall_a0 = tf->a0;     /* a restarted call needs its first argument back */
+        kstat_inc(KSTAT_SYSCALLS);
+        TRACE(TRACE_SYSCALL, p->pid, tf->a7, 0, 0);
         long r = syscall_dispatch(&args);
         if (args.nr != SYSCALL_NR_RT_SIGRETURN)
             tf->a0 = (uint64_t)r;
@@ -131,6 +162,7 @@ static void trap_user_exception(struct trapframe *tf)
     case EXC_LOAD_PAGE_FAULT:
     case EXC_STORE_PAGE_FAULT:
     {
+        kstat_inc(KSTAT_PAGE_FAULTS);
         int err = vm_fault(p->mm, tf->tval, trap_access_kind(cause));
         if (err == 0)
             return;
@@ -158,6 +190,8 @@ static void trap_user_exception(struct trapframe *tf)
 /* Everything from U-mode lands here with interrupts off, on the process's kernel stack. */
 void trap_user(struct trapframe *tf)
 {
+    kstat_inc(KSTAT_TRAPS);
+    TRACE(TRACE_TRAP_ENTER, trap_pid(), trap_trace_cause(tf->cause), 1, tf->epc);
     if (tf->cause & SCAUSE_INTERRUPT)
         trap_interrupt(tf->cause & SCAUSE_CODE_MASK, true);
     else
@@ -165,6 +199,7 @@ void trap_user(struct trapframe *tf)
     proc_return_to_user();
     /* sret drops to U-mode with interrupts enabled there and SUM off. */
     tf->status = (tf->status & ~(SSTATUS_SPP | SSTATUS_SIE | SSTATUS_SUM)) | SSTATUS_SPIE;
+    TRACE(TRACE_TRAP_RETURN, trap_pid(), tf->epc, 0, 0);
 }
 
 static void trap_dump_registers(const struct trapframe *tf)
@@ -196,6 +231,8 @@ void arch_backtrace(uint64_t fp, uint64_t pc)
 /* A trap taken in S-mode: interrupts are routine; an exception is a kernel bug. */
 void trap_kernel(struct trapframe *tf)
 {
+    kstat_inc(KSTAT_TRAPS);
+    TRACE(TRACE_TRAP_ENTER, trap_pid(), trap_trace_cause(tf->cause), 0, tf->epc);
     if (tf->cause & SCAUSE_INTERRUPT) {
         trap_interrupt(tf->cause & SCAUSE_CODE_MASK, false);
         return;
@@ -254,6 +291,12 @@ void arch_early_init(void)
 {
     arch_trap_init_hart();
     sbi_probe();
+}
+
+void arch_trace_start(uint64_t timebase_hz)
+{
+    uint64_t t = trap_table_time, tb = timebase_hz ? timebase_hz : arch_timebase_hz();
+    trace_start((t / tb) * 1000000000ULL + (t % tb) * 1000000000ULL / tb, (uint64_t)trap_vector);
 }
 
 void arch_describe(void)
