@@ -14,6 +14,7 @@
 #include "lib/kstring.h"
 #include "lib/panic.h"
 #include "lib/random.h"
+#include "lib/spinlock.h"
 
 #define DTB_MAX_SIZE (16UL << 20)
 #define MAX_HOLES 32
@@ -122,7 +123,7 @@ static void __attribute__((noinline)) boot_crash_test(const char *bootargs)
 void kmain(uint64_t hartid, uint64_t dtb_pa)
 {
     char err[128];
-    sched_init_hart((uint32_t)hartid);
+    sched_init_hart((uint32_t)hartid, 0);
     arch_early_init();
     mm_direct_offset = DIRECT_MAP_BASE;
     kprintf("\nrvix: booting on hart %lu, kernel at %#lx\n", hartid, kernel_phys_base);
@@ -147,6 +148,11 @@ void kmain(uint64_t hartid, uint64_t dtb_pa)
     boot_crash_test(machine.bootargs);
     boot_init_files(&machine);
     proc_init();
+    arch_smp_start(&machine, (unsigned)cmdline_get_ulong(machine.bootargs, "maxcpus", MAX_HARTS));
+    kprintf("rvix: %u hart%s running\n", cpu_count, cpu_count == 1 ? "" : "s");
+    spin_lock(&kernel_lock);
     boot_start_processes(machine.bootargs);
+    spin_unlock(&kernel_lock);
+    sched_boot_done();
     sched_loop();
 }

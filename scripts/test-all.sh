@@ -6,6 +6,7 @@ log=build/test.log
 : > "$log"
 sh scripts/host-tests.sh 2>&1 | tee -a "$log"
 python3 scripts/qemu-test.py 2>&1 | tee -a "$log"
+python3 scripts/boot-chains.py 2>&1 | tee -a "$log"
 passed=$(grep -c '^PASS ' "$log")
 failed=$(grep -c '^FAIL ' "$log")
 echo "$passed passed, $failed failed"

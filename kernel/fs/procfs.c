@@ -14,7 +14,7 @@
 #include "proc/sched.h"
 #include "arch.h"
 
-enum proc_node { PN_ROOT, PN_MEMINFO, PN_UPTIME, PN_COUNTERS, PN_TRACE, PN_SELF, PN_PIDDIR, PN_STAT, PN_STATUS, PN_CMDLINE, PN_EXE };
+enum proc_node { PN_ROOT, PN_MEMINFO, PN_UPTIME, PN_COUNTERS, PN_TRACE, PN_CPUINFO, PN_SELF, PN_PIDDIR, PN_STAT, PN_STATUS, PN_CMDLINE, PN_EXE };
 
 struct procfs_info {
     enum proc_node kind;
@@ -93,6 +93,8 @@ static int procfs_lookup(struct inode *dir, const char *name, size_t len, struct
             kind = PN_MEMINFO;
         else if (procfs_name_is(name, len, "uptime"))
             kind = PN_UPTIME;
+        else if (procfs_name_is(name, len, "cpuinfo"))
+            kind = PN_CPUINFO;
         else if (procfs_name_is(name, len, "counters"))
             kind = PN_COUNTERS;
         else if (procfs_name_is(name, len, "trace"))
@@ -150,9 +152,10 @@ static const unsigned pid_entry_types[] = { DT_REG, DT_REG, DT_REG, DT_LNK };
 
 static int procfs_readdir_root(struct inode *dir, uint64_t *pos, readdir_emit emit, void *arg)
 {
-    static const char *const fixed[] = { ".", "..", "meminfo", "uptime", "counters", "trace", "self" };
-    static const unsigned types[] = { DT_DIR, DT_DIR, DT_REG, DT_REG, DT_REG, DT_REG, DT_LNK };
-    enum { NFIXED = 7 };
+    static const char *const fixed[] = { ".", "..", "meminfo", "uptime", "counters", "trace", "cpuinfo",
+                                         "self" };
+    static const unsigned types[] = { DT_DIR, DT_DIR, DT_REG, DT_REG, DT_REG, DT_REG, DT_REG, DT_LNK };
+    enum { NFIXED = 8 };
     for (; *pos < NFIXED; (*pos)++)
         if (emit(arg, fixed[*pos], strlen(fixed[*pos]), *pos < 2 ? dir->ino : 2 + *pos, types[*pos]))
             return 0;
@@ -224,6 +227,17 @@ static size_t procfs_status(const struct proc *p, char *buf, size_t n)
                              p->mm ? vm_resident_pages(p->mm) * 4 : 0UL, p->sig_pending, p->sig_blocked);
 }
 
+/* One block per hart that is online, in the layout Linux/riscv uses. */
+static size_t procfs_cpuinfo(char *buf, size_t n)
+{
+    size_t len = 0;
+    for (uint32_t i = 0; i < MAX_HARTS && len < n; i++)
+        if (cpus[i].online)
+            len += (size_t)ksnprintf(buf + len, n - len, "processor\t: %u\nhart\t\t: %u\nmmu\t\t: sv39\n\n",
+                                     i, cpus[i].hartid);
+    return len < n ? len : n;
+}
+
 static size_t procfs_generate(struct procfs_info *pi, char *buf, size_t n)
 {
     uint64_t ns = arch_time_ns();
@@ -231,6 +245,8 @@ static size_t procfs_generate(struct procfs_info *pi, char *buf, size_t n)
         return (size_t)ksnprintf(buf, n, "MemTotal:       %8lu kB\nMemFree:        %8lu kB\n"
                                  "MemAvailable:   %8lu kB\n", page_total_count() * 4,
                                  page_free_count() * 4, page_free_count() * 4);
+    if (pi->kind == PN_CPUINFO)
+        return procfs_cpuinfo(buf, n);
     if (pi->kind == PN_COUNTERS)
         return kstats_format(buf, n);
     if (pi->kind == PN_TRACE)

@@ -70,13 +70,14 @@ void vm_destroy(struct mm *mm)
         kfree(a);
     }
     pt_destroy(mm->root, true);
-    arch_tlb_flush_asid(mm->asid);
+    arch_tlb_flush_asid(mm->asid, mm->cpus);
     asid_free(mm->asid);
     kfree(mm);
 }
 
 void vm_activate(struct mm *mm)
 {
+    mm->cpus |= 1UL << this_cpu()->index;
     arch_mm_activate(mm->root, mm->asid, mm->asid_fresh || mm->asid == 0);
     mm->asid_fresh = false;
 }
@@ -110,7 +111,7 @@ static void vm_unmap_range(struct mm *mm, uint64_t start, uint64_t end)
 {
     pt_unmap(mm->root, start, end - start, true);
     for (uint64_t va = start; va < end; va += PAGE_SIZE)
-        arch_tlb_flush_page(va, mm->asid);
+        arch_tlb_flush_page(va, mm->asid, mm->cpus);
 }
 
 void vm_discard(struct mm *mm, uint64_t start, uint64_t end)
@@ -198,7 +199,7 @@ int vm_protect(struct mm *mm, uint64_t start, uint64_t end, unsigned prot)
             a->prot = prot;
     struct protect_ctx pc = { prot };
     pt_for_each_leaf(mm->root, start, end - start, vm_protect_leaf, &pc);
-    arch_tlb_flush_asid(mm->asid);
+    arch_tlb_flush_asid(mm->asid, mm->cpus);
     return 0;
 }
 
@@ -265,7 +266,7 @@ static int vm_break_cow(struct mm *mm, pte_t *pte, uint64_t va, unsigned prot)
         *pte = pte_leaf(kva_to_pa(copy), prot | VM_USER);
         page_put(old);
     }
-    arch_tlb_flush_page(va, mm->asid);
+    arch_tlb_flush_page(va, mm->asid, mm->cpus);
     return 0;
 }
 
@@ -288,14 +289,14 @@ int vm_fault(struct mm *mm, uint64_t va, enum vm_access access)
          * them, this was a stale TLB entry that the flush below clears). */
         if (!(have & VM_USER) || !vm_access_allowed(have, access))
             *pte = pte_leaf(pte_to_pa(*pte), (a->prot | VM_USER) & ~(have & VM_COW ? VM_WRITE : 0u));
-        arch_tlb_flush_page(va, mm->asid);
+        arch_tlb_flush_page(va, mm->asid, mm->cpus);
         return 0;
     }
     void *page = page_alloc();
     if (!page)
         return -ENOMEM;
     *pte = pte_leaf(kva_to_pa(page), a->prot | VM_USER);
-    arch_tlb_flush_page(va, mm->asid);
+    arch_tlb_flush_page(va, mm->asid, mm->cpus);
     TRACE(TRACE_PAGE_FAULT, current() ? current()->pid : TRACE_PID_IDLE, va, 0, 0);
     return 0;
 }
@@ -358,7 +359,7 @@ static void *vm_page_present(struct mm *mm, uint64_t va)
         if (!page)
             return NULL;
         *pte = pte_leaf(kva_to_pa(page), a->prot | VM_USER);
-        arch_tlb_flush_page(va & ~(PAGE_SIZE - 1), mm->asid);
+        arch_tlb_flush_page(va & ~(PAGE_SIZE - 1), mm->asid, mm->cpus);
     }
     return pa_to_kva(pte_to_pa(*pte));
 }
@@ -418,12 +419,12 @@ struct mm *vm_fork(struct mm *mm)
         if (vm_area_add(child, a->start, a->end, a->prot, a->flags) ||
             pt_for_each_leaf(mm->root, a->start, a->end - a->start, vm_fork_leaf, &fc)) {
             vm_destroy(child);
-            arch_tlb_flush_asid(mm->asid);
+            arch_tlb_flush_asid(mm->asid, mm->cpus);
             return NULL;
         }
     }
     /* The parent's writable entries just became read-only. */
-    arch_tlb_flush_asid(mm->asid);
+    arch_tlb_flush_asid(mm->asid, mm->cpus);
     return child;
 }
 

@@ -31,6 +31,7 @@ struct mm {
     uint64_t mmap_top;          /* next mmap search starts below this */
     uint64_t stack_top;
     uint64_t sigpage;           /* where the signal-return trampoline is mapped */
+    uint64_t cpus;              /* harts (cpus[] indices) that have used it: they may cache it */
 };
 
 #define USER_STACK_TOP   (USER_TOP - PAGE_SIZE)

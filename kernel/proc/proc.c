@@ -12,6 +12,7 @@
 #include "fs/fdtable.h"
 #include "fs/vfs.h"
 #include "lib/trace.h"
+#include "lib/spinlock.h"
 
 struct proc procs[NPROC];
 static int next_pid = 1;
@@ -85,6 +86,7 @@ static int proc_open_console(struct fdtable *t)
 static void proc_first_run(void)
 {
     TRACE(TRACE_TRAP_RETURN, current()->pid, current()->tf->epc, 0, 0);
+    spin_unlock(&kernel_lock);
     trap_return_user(current()->tf);
 }
 
@@ -183,6 +185,7 @@ int proc_fork(void)
     memcpy(child->rlimits, parent->rlimits, sizeof child->rlimits);
     child->parent = parent;
     child->state = PROC_RUNNABLE;
+    sched_kick();
     return child->pid;
 }
 

@@ -6,22 +6,28 @@
 #include "lib/panic.h"
 #include "lib/errno.h"
 #include "lib/trace.h"
+#include "lib/spinlock.h"
 #include "dev/console.h"
 
 struct cpu cpus[MAX_HARTS];
+uint32_t cpu_count;
 
 static struct {
     uint64_t ticks;         /* since boot, counted on the boot hart */
     unsigned hz;
     int last;               /* round-robin cursor */
+    bool booted;            /* the first processes exist: an empty table now means the end */
 } sched = { .hz = 100, .last = NPROC - 1 };  /* the first pick is slot 0 */
 
-void sched_init_hart(uint32_t hartid)
+void sched_init_hart(uint32_t hartid, uint32_t index)
 {
-    struct cpu *c = &cpus[0];
+    struct cpu *c = &cpus[index];
     c->hartid = hartid;
+    c->index = index;
     c->last_pid = TRACE_PID_IDLE;
     arch_set_this_cpu(c);
+    __atomic_store_n(&c->online, true, __ATOMIC_RELEASE);
+    __atomic_fetch_add(&cpu_count, 1, __ATOMIC_RELAXED);
 }
 
 unsigned sched_hz(void) { return sched.hz; }
@@ -58,9 +64,40 @@ static void sched_run(struct cpu *c, struct proc *p)
     proc_reap_orphan(p);
 }
 
+/* Wait for an interrupt without the kernel lock, on the kernel-only page table (so no
+ * address space that might be freed meanwhile stays loaded on an idle hart). */
+static void sched_idle(struct cpu *c)
+{
+    arch_mm_activate(arch_kernel_root(), 0, false);
+    __atomic_store_n(&c->idle, true, __ATOMIC_RELEASE);
+    spin_unlock(&kernel_lock);
+    arch_wait_for_interrupt();
+    spin_lock(&kernel_lock);
+    __atomic_store_n(&c->idle, false, __ATOMIC_RELEASE);
+}
+
+void sched_kick(void)
+{
+    uint64_t mask = 0;
+    struct cpu *self = this_cpu();
+    for (uint32_t i = 0; i < MAX_HARTS; i++)
+        if (&cpus[i] != self && __atomic_load_n(&cpus[i].idle, __ATOMIC_ACQUIRE))
+            mask |= 1UL << i;
+    if (mask)
+        arch_send_ipi(mask);
+}
+
+void sched_boot_done(void)
+{
+    spin_lock(&kernel_lock);
+    sched.booted = true;
+    spin_unlock(&kernel_lock);
+}
+
 void sched_loop(void)
 {
     struct cpu *c = this_cpu();
+    spin_lock(&kernel_lock);
     for (;;) {
         struct proc *p = sched_pick();
         if (p) {
@@ -71,11 +108,11 @@ void sched_loop(void)
             TRACE(TRACE_SWITCH, c->last_pid, (uint64_t)(int64_t)TRACE_PID_IDLE, 0, 0);
             c->last_pid = TRACE_PID_IDLE;
         }
-        if (proc_live_count() == 0) {
+        if (sched.booted && proc_live_count() == 0) {
             kprintf("kernel: no processes left, powering off\n");
             arch_power_off(false);
         }
-        arch_wait_for_interrupt();
+        sched_idle(c);
     }
 }
 
@@ -106,9 +143,15 @@ int sched_sleep_on(const void *chan)
 
 void sched_wakeup(const void *chan)
 {
-    for (int i = 0; i < NPROC; i++)
-        if (procs[i].state == PROC_SLEEPING && procs[i].wait_chan == chan)
+    bool woke = false;
+    for (int i = 0; i < NPROC; i++) {
+        if (procs[i].state == PROC_SLEEPING && procs[i].wait_chan == chan) {
             procs[i].state = PROC_RUNNABLE;
+            woke = true;
+        }
+    }
+    if (woke)
+        sched_kick();
 }
 
 static const char timed_sleep;
@@ -130,8 +173,10 @@ static void sched_wake_timers(void)
     uint64_t now = arch_time_ns();
     for (int i = 0; i < NPROC; i++) {
         struct proc *p = &procs[i];
-        if (p->state == PROC_SLEEPING && p->wake_at_ns && p->wake_at_ns <= now)
+        if (p->state == PROC_SLEEPING && p->wake_at_ns && p->wake_at_ns <= now) {
             p->state = PROC_RUNNABLE;
+            sched_kick();
+        }
     }
 }
 
@@ -141,7 +186,8 @@ void sched_tick(bool from_user)
 {
     struct cpu *c = this_cpu();
     c->ticks++;
-    sched.ticks++;
+    if (c->index == 0)
+        sched.ticks++;
     if (c->proc) {
         if (from_user)
             c->proc->utime++;

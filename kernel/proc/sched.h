@@ -12,18 +12,28 @@ struct cpu {
     struct proc *proc;          /* running process; NULL while in the scheduler loop */
     struct context sched_ctx;   /* where switch_context resumes the scheduler loop */
     uint32_t hartid;
+    uint32_t index;             /* position in cpus[] */
+    bool online;
+    bool idle;                  /* waiting in wfi without the kernel lock */
+    int intr_depth;             /* intr_push nesting */
+    bool intr_was_on;
     bool need_resched;          /* set by the tick, acted on before returning to U-mode */
     uint64_t ticks;
     int last_pid;               /* who last ran here (for the trace's switch events) */
 };
 
 extern struct cpu cpus[MAX_HARTS];
+extern uint32_t cpu_count;      /* harts brought online */
 
 static inline struct cpu *this_cpu(void) { return arch_this_cpu(); }
 static inline struct proc *current(void) { return this_cpu()->proc; }
 
-void sched_init_hart(uint32_t hartid);
+void sched_init_hart(uint32_t hartid, uint32_t index);
+/* Wake idle harts so they look for work (a process just became runnable). */
+void sched_kick(void);
 __attribute__((noreturn)) void sched_loop(void);
+/* Boot has started its processes; from now on a hart finding none left powers off. */
+void sched_boot_done(void);
 void sched_yield(void);                    /* stay runnable, let others run */
 void sched_switch_out(void);               /* caller already set a non-running state */
 /* Block until sched_wakeup(chan); returns -EINTR (at once, or on waking) if a signal is pending. */

@@ -56,6 +56,7 @@ void signal_send(struct proc *p, int sig, const struct k_siginfo *info)
         p->sig_pending &= ~(SIGBIT(SIGSTOP) | SIGBIT(SIGTSTP) | SIGBIT(SIGTTIN) | SIGBIT(SIGTTOU));
         if (p->state == PROC_STOPPED) {
             p->state = PROC_RUNNABLE;
+            sched_kick();
             p->cont_unreported = true;
             p->stop_unreported = false;
             signal_notify_parent(p, CLD_CONTINUED, SIGCONT);
@@ -72,8 +73,10 @@ void signal_send(struct proc *p, int sig, const struct k_siginfo *info)
     else
         p->sig_info[sig] = (struct k_siginfo){ .signo = sig, .code = SI_USER };
     p->sig_info[sig].signo = sig;
-    if (p->state == PROC_SLEEPING && signal_pending(p))
+    if (p->state == PROC_SLEEPING && signal_pending(p)) {
         p->state = PROC_RUNNABLE;
+        sched_kick();
+    }
 }
 
 void signal_force(int sig, int code, uint64_t addr)

@@ -34,6 +34,7 @@ void arch_early_putc(char c);
 
 /* Timer (timer.c): periodic ticks at hz and a monotonic clock. */
 void arch_timer_init(const struct machine_info *mi, unsigned hz);
+void arch_timer_init_hart(void);        /* a secondary hart's own tick */
 void arch_timer_arm_next(void);
 uint64_t arch_time_ns(void);
 const char *arch_timer_kind(void);
@@ -51,8 +52,9 @@ int arch_asid_bits(void);
 void arch_mm_activate(uint64_t *root, unsigned asid, bool fresh);
 /* If this hart translates through root, switch it to the kernel-only table. */
 void arch_mm_deactivate(uint64_t *root);
-void arch_tlb_flush_page(uint64_t va, unsigned asid);
-void arch_tlb_flush_asid(unsigned asid);
+/* Flush on this hart and on the others in cpus (a mask of cpus[] indices that may cache it). */
+void arch_tlb_flush_page(uint64_t va, unsigned asid, uint64_t cpus);
+void arch_tlb_flush_asid(unsigned asid, uint64_t cpus);
 /* After changing kernel mappings (global entries, every ASID). */
 void arch_tlb_flush_kernel_range(uint64_t va, uint64_t size);
 
@@ -76,6 +78,11 @@ int arch_signal_setup_frame(struct proc *p, int sig, const struct k_sigaction *a
                             const struct k_siginfo *info, uint64_t old_mask);
 long arch_signal_return(struct proc *p);
 uint64_t arch_tf_sp(const struct proc *p);
+
+/* Other harts (smp.c). */
+void arch_smp_start(const struct machine_info *mi, unsigned max_harts);
+void arch_send_ipi(uint64_t cpu_mask);
+void arch_tlb_flush_remote(uint64_t cpu_mask, uint64_t va, uint64_t size, long asid);
 
 /* Power (sbi.c). */
 __attribute__((noreturn)) void arch_power_off(bool failure);

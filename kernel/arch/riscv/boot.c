@@ -14,6 +14,8 @@ extern char _kernel_start[], _kernel_end[];
 
 /* Written here at the physical address, read later through the kernel mapping. */
 uint64_t kernel_phys_base;
+/* The boot table's satp: secondary harts start on it (it maps their physical pc 1:1). */
+uint64_t boot_satp;
 
 static uint64_t boot_root[512] __attribute__((aligned(4096)));
 static uint64_t boot_kernel_l1[512] __attribute__((aligned(4096)));
@@ -80,5 +82,6 @@ uint64_t boot_early_mmu(uint64_t hartid, uint64_t dtb, uint64_t pa_start)
         boot_kernel_l1[j] = ((pa_start + j * MEGA2) >> PAGE_SHIFT << PTE_PPN_SHIFT) | LEAF_RWX | PTE_G;
     boot_root[(KERNEL_LINK_BASE >> 30) & 511] =
         ((uint64_t)boot_kernel_l1 >> PAGE_SHIFT << PTE_PPN_SHIFT) | PTE_V;
-    return (SATP_MODE_SV39 << SATP_MODE_SHIFT) | ((uint64_t)boot_root >> PAGE_SHIFT);
+    boot_satp = (SATP_MODE_SV39 << SATP_MODE_SHIFT) | ((uint64_t)boot_root >> PAGE_SHIFT);
+    return boot_satp;
 }

@@ -58,11 +58,36 @@ boot_park:
     wfi
     j       boot_park
 
+    /* Secondary harts, started by SBI HSM: a0 = hart id, a1 = cpus[] index. MMU off. */
+    .globl secondary_entry
+secondary_entry:
+    csrw    CSR_SIE, zero
+    csrw    CSR_SSCRATCH, zero
+    la      t0, boot_early_trap_entry
+    csrw    CSR_STVEC, t0
+    ld      t0, boot_satp
+    csrw    CSR_SATP, t0
+    sfence.vma zero, zero
+    /* This hart's boot stack: secondary_stacks + (index + 1) * BOOT_STACK_SIZE. */
+    ld      sp, .Lsecondary_stacks_va
+    addi    t1, a1, 1
+    li      t2, BOOT_STACK_SIZE
+    mul     t1, t1, t2
+    add     sp, sp, t1
+    ld      t0, .Lsecondary_main_va
+    mv      s0, zero
+    mv      ra, zero
+    jr      t0
+
     .align 3
 .Lboot_stack_va:
     .dword  boot_stack_top
 .Lkmain_va:
     .dword  kmain
+.Lsecondary_stacks_va:
+    .dword  secondary_stacks
+.Lsecondary_main_va:
+    .dword  secondary_main
 
     /* Traps before the real vector is installed: save nothing, just report and stop. */
     .align 2
@@ -83,3 +108,6 @@ boot_lottery:
 boot_stack:
     .space  BOOT_STACK_SIZE
 boot_stack_top:
+    .align 12
+secondary_stacks:
+    .space  BOOT_STACK_SIZE * MAX_HARTS

@@ -157,11 +157,12 @@ int arch_asid_bits(void)
     return mmu.asid_bits;
 }
 
-/* A new kernel mapping may be cached as invalid by this hart: flush each page, all ASIDs. */
+/* Kernel mappings are global and shared by every hart: flush the range everywhere. */
 void arch_tlb_flush_kernel_range(uint64_t va, uint64_t size)
 {
     for (uint64_t off = 0; off < size; off += PAGE_SIZE)
         cpu_sfence_page(va + off);
+    arch_tlb_flush_remote(~0UL, va, size, -1);
 }
 
 void *arch_mmio_map(uint64_t pa, uint64_t size)
@@ -232,12 +233,14 @@ void arch_mm_deactivate(uint64_t *root)
         arch_mm_activate(mmu.root, 0, false);
 }
 
-void arch_tlb_flush_page(uint64_t va, unsigned asid)
+void arch_tlb_flush_page(uint64_t va, unsigned asid, uint64_t cpus)
 {
     cpu_sfence_page_asid(va, asid);
+    arch_tlb_flush_remote(cpus, va, PAGE_SIZE, asid);
 }
 
-void arch_tlb_flush_asid(unsigned asid)
+void arch_tlb_flush_asid(unsigned asid, uint64_t cpus)
 {
     cpu_sfence_asid(asid);
+    arch_tlb_flush_remote(cpus, 0, ~0UL, asid);
 }

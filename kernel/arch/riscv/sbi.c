@@ -117,3 +117,36 @@ void arch_reboot(void)
     for (;;)
         cpu_wfi();
 }
+
+#define SBI_IPI_SEND             0
+#define SBI_RFENCE_SFENCE_VMA    1
+#define SBI_RFENCE_SFENCE_VMA_ASID 2
+#define SBI_HSM_HART_START       0
+
+/* Both take a mask of hart ids (bit i = hart hartid_base + i). */
+void sbi_send_ipi(uint64_t hart_mask)
+{
+    if (sbi.ipi)
+        sbi_call(SBI_EXT_IPI, SBI_IPI_SEND, hart_mask, 0, 0);
+}
+
+void sbi_remote_sfence(uint64_t hart_mask, uint64_t start, uint64_t size, long asid)
+{
+    if (!sbi.rfence || !hart_mask)
+        return;
+    register uint64_t a0 __asm__("a0") = hart_mask;
+    register uint64_t a1 __asm__("a1") = 0;
+    register uint64_t a2 __asm__("a2") = start;
+    register uint64_t a3 __asm__("a3") = size;
+    register uint64_t a4 __asm__("a4") = (uint64_t)asid;
+    register uint64_t a6 __asm__("a6") = asid < 0 ? SBI_RFENCE_SFENCE_VMA : SBI_RFENCE_SFENCE_VMA_ASID;
+    register uint64_t a7 __asm__("a7") = SBI_EXT_RFENCE;
+    __asm__ volatile("ecall" : "+r"(a0), "+r"(a1) : "r"(a2), "r"(a3), "r"(a4), "r"(a6), "r"(a7) : "memory");
+}
+
+long sbi_hart_start(uint64_t hartid, uint64_t start_pa, uint64_t opaque)
+{
+    if (!sbi.hsm)
+        return -1;
+    return sbi_call(SBI_EXT_HSM, SBI_HSM_HART_START, hartid, start_pa, opaque).error;
+}

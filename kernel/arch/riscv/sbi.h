@@ -38,5 +38,9 @@ void sbi_putchar(char c);              /* DBCN if offered, else legacy putchar *
 void sbi_set_timer(uint64_t when);     /* TIME extension, else legacy set_timer */
 void sbi_reset(int type, int reason);  /* SRST; falls back to legacy shutdown; returns if both fail */
 void sbi_describe(void);               /* one banner line: spec version, implementation, extensions */
+void sbi_send_ipi(uint64_t hart_mask);
+/* sfence.vma on other harts: whole range [start, start+size), asid < 0 for all address spaces. */
+void sbi_remote_sfence(uint64_t hart_mask, uint64_t start, uint64_t size, long asid);
+long sbi_hart_start(uint64_t hartid, uint64_t start_pa, uint64_t opaque);
 
 #endif

@@ -13,7 +13,7 @@ extern volatile bool trap_probe_active, trap_probe_faulted;
 static struct {
     uint64_t timebase_hz;
     uint64_t interval;      /* timebase ticks between timer interrupts */
-    uint64_t next;          /* the deadline currently programmed */
+    uint64_t next[MAX_HARTS];   /* each hart's programmed deadline */
     bool sstc;
 } timer;
 
@@ -43,19 +43,25 @@ void arch_timer_init(const struct machine_info *mi, unsigned hz)
     if (timer.interval == 0)
         timer.interval = 1;
     timer.sstc = h && h->has_sstc && timer_probe_sstc();
-    timer.next = cpu_time() + timer.interval;
-    timer_program(timer.next);
-    TRACE(TRACE_TIMER_ARMED, TRACE_PID_IDLE, timer.sstc, timer.next, 0);
+    arch_timer_init_hart();
+    TRACE(TRACE_TIMER_ARMED, TRACE_PID_IDLE, timer.sstc, timer.next[0], 0);
+}
+
+void arch_timer_init_hart(void)
+{
+    uint64_t *next = &timer.next[this_cpu()->index];
+    *next = cpu_time() + timer.interval;
+    timer_program(*next);
 }
 
 /* Advance by whole intervals so ticks do not drift; skip ticks that were missed. */
 void arch_timer_arm_next(void)
 {
-    uint64_t now = cpu_time();
-    timer.next += timer.interval;
-    if (timer.next <= now)
-        timer.next = now + timer.interval;
-    timer_program(timer.next);
+    uint64_t now = cpu_time(), *next = &timer.next[this_cpu()->index];
+    *next += timer.interval;
+    if (*next <= now)
+        *next = now + timer.interval;
+    timer_program(*next);
 }
 
 uint64_t arch_time_ns(void)

@@ -14,6 +14,7 @@
 #include "sbi.h"
 #include "lib/errno.h"
 #include "lib/trace.h"
+#include "lib/spinlock.h"
 
 _Static_assert(__builtin_offsetof(struct trapframe, ra) == TF_RA, "tf ra");
 _Static_assert(__builtin_offsetof(struct trapframe, sp) == TF_SP, "tf sp");
@@ -190,6 +191,7 @@ static void trap_user_exception(struct trapframe *tf)
 /* Everything from U-mode lands here with interrupts off, on the process's kernel stack. */
 void trap_user(struct trapframe *tf)
 {
+    spin_lock(&kernel_lock);
     kstat_inc(KSTAT_TRAPS);
     TRACE(TRACE_TRAP_ENTER, trap_pid(), trap_trace_cause(tf->cause), 1, tf->epc);
     if (tf->cause & SCAUSE_INTERRUPT)
@@ -200,6 +202,7 @@ void trap_user(struct trapframe *tf)
     /* sret drops to U-mode with interrupts enabled there and SUM off. */
     tf->status = (tf->status & ~(SSTATUS_SPP | SSTATUS_SIE | SSTATUS_SUM)) | SSTATUS_SPIE;
     TRACE(TRACE_TRAP_RETURN, trap_pid(), tf->epc, 0, 0);
+    spin_unlock(&kernel_lock);
 }
 
 static void trap_dump_registers(const struct trapframe *tf)
@@ -234,7 +237,13 @@ void trap_kernel(struct trapframe *tf)
     kstat_inc(KSTAT_TRAPS);
     TRACE(TRACE_TRAP_ENTER, trap_pid(), trap_trace_cause(tf->cause), 0, tf->epc);
     if (tf->cause & SCAUSE_INTERRUPT) {
+        /* Interrupts are on only while a hart idles without the lock; be safe anyway. */
+        bool take = !spin_held(&kernel_lock);
+        if (take)
+            spin_lock(&kernel_lock);
         trap_interrupt(tf->cause & SCAUSE_CODE_MASK, false);
+        if (take)
+            spin_unlock(&kernel_lock);
         return;
     }
     if (trap_probe_active && tf->cause == EXC_ILLEGAL_INST) {
