@@ -5,6 +5,7 @@ mkdir -p build
 log=build/test.log
 : > "$log"
 sh scripts/host-tests.sh 2>&1 | tee -a "$log"
+make -s userland-host-test 2>&1 | tee -a "$log"
 python3 scripts/qemu-test.py 2>&1 | tee -a "$log"
 python3 scripts/boot-chains.py 2>&1 | tee -a "$log"
 passed=$(grep -c '^PASS ' "$log")

@@ -143,7 +143,6 @@ static bool tty_isig(char c)
     if (!sig)
         return false;
     tty_echo(c);
-    tty_out('\n');
     tty.linelen = 0;
     tty_signal_fg(sig);
     return true;

@@ -250,9 +250,19 @@ static int bi_kill(int argc, char **argv)
 {
     int sig = SIGTERM, i = 1;
     if (i < argc && strcmp(argv[i], "-l") == 0) {
+        if (i + 1 < argc) {
+            int s = atoi(argv[i + 1]);
+            s = s > 128 ? s - 128 : s;      /* kill -l $? after a signal death */
+            if (s <= 0 || s >= NSIG || !sigabbrev_np(s)) {
+                sh_error("kill: %s: invalid signal", argv[i + 1]);
+                return 1;
+            }
+            printf("%s\n", sigabbrev_np(s));
+            return 0;
+        }
         for (int s = 1; s < NSIG; s++)
             if (sigabbrev_np(s))
-                printf("%d) SIG%s\n", s, sigabbrev_np(s));
+                printf("%2d) SIG%s\n", s, sigabbrev_np(s));
         return 0;
     }
     if (i + 1 < argc && strcmp(argv[i], "-s") == 0) {
@@ -265,7 +275,7 @@ static int bi_kill(int argc, char **argv)
     if (i < argc && strcmp(argv[i], "--") == 0)
         i++;
     if (sig < 0 || sig >= NSIG) {
-        sh_error("kill: bad signal");
+        sh_error("kill: invalid signal");
         return 1;
     }
     if (i >= argc) {

@@ -13,14 +13,13 @@
 
 int last_status;
 int loop_depth, break_count, continue_count;
-int exit_requested;
 volatile int interrupted;
 int opt_errexit, opt_xtrace, errexit_off;
 
-/* Stop running a list: break/continue pending, Ctrl-C, or exit. */
+/* Stop running a list: break/continue pending, or Ctrl-C. */
 static int pending(void)
 {
-    return break_count || continue_count || interrupted || exit_requested;
+    return break_count || continue_count || interrupted;
 }
 
 /* ---------- redirections ---------- */
@@ -42,7 +41,7 @@ static void save_fd(struct redir_save *s, int fd)
         if (s->fds[i].fd == fd)
             return;
     s->fds[s->n].fd = fd;
-    s->fds[s->n].copy = fcntl(fd, F_DUPFD_CLOEXEC, 10);
+    s->fds[s->n].copy = dup_high(fd);
     s->n++;
 }
 
@@ -276,7 +275,7 @@ static void child_setup(struct job *j, int foreground)
             tcsetpgrp(tty_fd, pg);
     }
     child_reset_signals();
-    if (tty_fd >= 0)
+    if (tty_fd > 2)
         close(tty_fd);
     tty_fd = -1;
     interactive = 0;
@@ -514,7 +513,7 @@ static int loop_should_end(void)
         continue_count--;
         return continue_count > 0;  /* "continue 2" ends this loop and continues the outer */
     }
-    return interrupted || exit_requested;
+    return interrupted;
 }
 
 static int run_loop(struct node *n)

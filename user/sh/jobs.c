@@ -47,9 +47,12 @@ void jobs_init(int inter)
 {
     if (!inter)
         return;
-    tty_fd = fcntl(0, F_DUPFD_CLOEXEC, 10);
-    /* Started in the background by another shell: wait until we are brought forward. */
-    for (int tries = 0; tty_fd >= 0 && tries < 100; tries++) {
+    tty_fd = dup_high(0);
+    if (tty_fd < 0)
+        tty_fd = 0;
+    /* Started in the background by another shell: wait until we are brought forward.
+     * A session leader (started by init) owns its terminal and just takes it. */
+    for (int tries = 0; getsid(0) != getpid() && tries < 100; tries++) {
         pid_t fg = tcgetpgrp(tty_fd);
         if (fg <= 0 || fg == getpgrp())
             break;
@@ -240,7 +243,8 @@ static void report_signal(int st)
         return;
     int sig = WTERMSIG(st);
     if (sig == SIGINT) {
-        interrupted = 1;    /* ^C also stops the loop or list that started the job */
+        if (job_control)
+            interrupted = 1;    /* ^C also stops the loop or list that started the job */
         if (interactive)
             write(2, "\n", 1);
     } else if (sig != SIGPIPE) {

@@ -132,7 +132,7 @@ int run_fd(int fd, int toplevel)
             jobs_notify();
             prompt("PS1", geteuid() == 0 ? "# " : "$ ");
         }
-        if (!run_one(r, prompting) || exit_requested)
+        if (!run_one(r, prompting))
             break;
         if (stopped_warned)
             stopped_warned--;
@@ -186,7 +186,7 @@ int main(int argc, char **argv)
             return 127;
         }
         /* Keep the script's descriptor out of the way of redirections like 3>file. */
-        int high = fcntl(fd, F_DUPFD_CLOEXEC, 10);
+        int high = dup_high(fd);
         if (high >= 0) {
             close(fd);
             fd = high;

@@ -12,6 +12,7 @@ void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 void sh_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int dup_high(int fd);
 
 /* A growable string; used for input lines, expansion results and output capture. */
 struct sbuf {
@@ -105,7 +106,6 @@ void exec_external(char **argv, char **assigns) __attribute__((noreturn));
 void child_reset_signals(void);
 extern int last_status;
 extern int loop_depth, break_count, continue_count;
-extern int exit_requested;
 extern volatile int interrupted;   /* SIGINT at the prompt, or a foreground job died of it */
 extern int opt_errexit, opt_xtrace, errexit_off;
 extern int stopped_warned;

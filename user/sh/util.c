@@ -1,6 +1,8 @@
 /* sh: memory helpers, growable strings and arrays, the parse arena, error printing. */
 #include "sh.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -165,4 +167,17 @@ void arena_free(struct arena *a)
         free(b);
     }
     free(a);
+}
+
+/* A close-on-exec copy of fd numbered 10 or more, out of the way of redirections.
+ * Falls back to a plain dup() where F_DUPFD_CLOEXEC is missing. -1 if fd isn't open. */
+int dup_high(int fd)
+{
+    int copy = fcntl(fd, F_DUPFD_CLOEXEC, 10);
+    if (copy >= 0 || errno == EBADF)
+        return copy;
+    copy = dup(fd);
+    if (copy >= 0)
+        fcntl(copy, F_SETFD, FD_CLOEXEC);
+    return copy;
 }

@@ -168,12 +168,14 @@ void vars_init(char **envp)
 
 void set_positional(char **args, int n)
 {
+    /* args may point into the current list (shift), so copy before freeing. */
+    char **list = xmalloc((n + 1) * sizeof *list);
+    for (int i = 0; i < n; i++)
+        list[i] = xstrdup(args[i]);
+    list[n] = NULL;
     for (int i = 0; i < pos_count; i++)
         free(pos_args[i]);
     free(pos_args);
-    pos_args = xmalloc((n + 1) * sizeof *pos_args);
-    for (int i = 0; i < n; i++)
-        pos_args[i] = xstrdup(args[i]);
-    pos_args[n] = NULL;
+    pos_args = list;
     pos_count = n;
 }

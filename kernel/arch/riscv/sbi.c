@@ -124,16 +124,38 @@ void arch_reboot(void)
 #define SBI_HSM_HART_START       0
 
 /* Both take a mask of hart ids (bit i = hart hartid_base + i). */
+#define SBI_EXT_LEGACY_SEND_IPI          0x04
+#define SBI_EXT_LEGACY_REMOTE_SFENCE     0x06
+#define SBI_EXT_LEGACY_REMOTE_SFENCE_ASID 0x07
+
+/* The legacy calls take the hart mask by address (a kernel virtual address works: the
+ * firmware reads it with the caller's translation). */
 void sbi_send_ipi(uint64_t hart_mask)
 {
     if (sbi.ipi)
         sbi_call(SBI_EXT_IPI, SBI_IPI_SEND, hart_mask, 0, 0);
+    else
+        sbi_call(SBI_EXT_LEGACY_SEND_IPI, 0, (uint64_t)&hart_mask, 0, 0);
+}
+
+static void sbi_remote_sfence_legacy(uint64_t hart_mask, uint64_t start, uint64_t size, long asid)
+{
+    register uint64_t a0 __asm__("a0") = (uint64_t)&hart_mask;
+    register uint64_t a1 __asm__("a1") = start;
+    register uint64_t a2 __asm__("a2") = size;
+    register uint64_t a3 __asm__("a3") = (uint64_t)asid;
+    register uint64_t a7 __asm__("a7") = asid < 0 ? SBI_EXT_LEGACY_REMOTE_SFENCE : SBI_EXT_LEGACY_REMOTE_SFENCE_ASID;
+    __asm__ volatile("ecall" : "+r"(a0), "+r"(a1) : "r"(a2), "r"(a3), "r"(a7) : "memory");
 }
 
 void sbi_remote_sfence(uint64_t hart_mask, uint64_t start, uint64_t size, long asid)
 {
-    if (!sbi.rfence || !hart_mask)
+    if (!hart_mask)
         return;
+    if (!sbi.rfence) {
+        sbi_remote_sfence_legacy(hart_mask, start, size, asid);
+        return;
+    }
     register uint64_t a0 __asm__("a0") = hart_mask;
     register uint64_t a1 __asm__("a1") = 0;
     register uint64_t a2 __asm__("a2") = start;
