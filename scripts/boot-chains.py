@@ -5,7 +5,7 @@ and the boot images for the real boards.
 Cases (see --list):
   image/<board>     host-side check of build/image/<board>/ (scripts/check-image.py)
   sifive_u/<case>   every guest case of scripts/qemu-test.py that uses the default firmware,
-                    booted on -machine sifive_u (hart 0 is an E51 without S-mode; OpenSBI 1.1
+                    booted on -machine sifive_u, and console-input (the UART's receive path) (hart 0 is an E51 without S-mode; OpenSBI 1.1
                     boots the kernel on one of harts 1-4 and cannot power off, so the end is
                     the kernel's console line, not QEMU exiting)
   uboot-booti       OpenSBI -> U-Boot (S-mode) -> distro boot finds boot.scr on a virtio disk
@@ -128,6 +128,14 @@ def sifive_boots(cases, scale: float) -> List[Boot]:
                 r"^rvix: console sifive,uart0 at 0x10010000 \(sifive-uart,"],
             input=getattr(c, "input", None), grace=0.5, panics=getattr(c, "panics", False),
             about="%s, on sifive_u" % (c.about or c.name)))
+    # The SiFive UART's receive path: bytes typed on the console come back as the tty's echo.
+    boots.append(Boot(
+        "sifive_u/console-input",
+        [QEMU] + read_args(SIFIVE_ARGS) + ["-bios", "default", "-kernel", KERNEL,
+                                           "-append", "spawn=/bin/ticker"],
+        0, 30 * scale, expect=[r"rxok42", r"^ticker pid \d+: tick 5$"],
+        input=b"rxok42\n", grace=0.5,      # 7 bytes: all fit in the 8-byte receive FIFO at once
+        about="console input through the SiFive UART (interrupt-driven) is echoed by the tty"))
     return boots
 
 

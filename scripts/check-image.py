@@ -4,8 +4,8 @@
 For each board, build/image/<board>/:
   Image           the Linux RISC-V Image header U-Boot's booti checks: code0 a jump (jal x0),
                   text_offset 0x200000, image_size non-zero and equal to the kernel's size
-                  through the end of .bss (from build/kernel.sym), flags 0 (little-endian),
-                  version 0.2, magic "RISCV\\0\\0\\0", magic2 "RSC\\x05"; and the file is
+                  through the end of .bss (_bss_end - _kernel_start in build/kernel.elf),
+                  flags 0 (little-endian), version 0.2, magic "RISCV\\0\\0\\0", magic2 "RSC\\x05"; and the file is
                   build/kernel.bin and no longer than image_size
   boot.scr        a legacy U-Boot image (header magic 0x27051956, both CRCs right), OS Linux,
                   arch RISC-V, type script, not compressed, whose script calls booti
@@ -27,7 +27,7 @@ import zlib
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 IMAGE_DIR = "build/image"
 KERNEL_BIN = "build/kernel.bin"
-KERNEL_SYM = "build/kernel.sym"
+KERNEL_ELF = "build/kernel.elf"
 DEFAULT_BOARDS = ["visionfive2", "hifive-unmatched"]
 
 UIMAGE_MAGIC = 0x27051956
@@ -35,12 +35,24 @@ IH_OS_LINUX, IH_ARCH_RISCV, IH_TYPE_SCRIPT, IH_COMP_NONE = 5, 26, 6, 0
 
 
 def kernel_symbols(path):
+    """name -> value of every symbol in an ELF64 little-endian file's .symtab."""
+    with open(path, "rb") as f:
+        elf = f.read()
+    if elf[:4] != b"\x7fELF" or elf[4] != 2 or elf[5] != 1:
+        raise ValueError("%s is not a little-endian ELF64 file" % path)
+    shoff, = struct.unpack_from("<Q", elf, 0x28)
+    shentsize, shnum = struct.unpack_from("<HH", elf, 0x3a)
+    sections = [struct.unpack_from("<IIQQQQIIQQ", elf, shoff + i * shentsize) for i in range(shnum)]
     syms = {}
-    with open(path) as f:
-        for ln in f:
-            parts = ln.split()
-            if len(parts) == 3:
-                syms[parts[2]] = int(parts[0], 16)
+    for (_name, typ, _fl, _addr, off, size, link, _info, _align, entsize) in sections:
+        if typ != 2:            # SHT_SYMTAB
+            continue
+        stroff = sections[link][4]
+        for i in range(size // (entsize or 24)):
+            st_name, _st_info, _st_other, _st_shndx, st_value, _st_size = struct.unpack_from(
+                "<IBBHQQ", elf, off + i * (entsize or 24))
+            end = elf.index(b"\0", stroff + st_name)
+            syms[elf[stroff + st_name:end].decode(errors="replace")] = st_value
     return syms
 
 
@@ -71,15 +83,15 @@ def check_kernel_image(path, errs):
     if image_size and len(data) > image_size:
         errs.append("Image: file is %d bytes, more than image_size %d" % (len(data), image_size))
     try:
-        syms = kernel_symbols(os.path.join(ROOT, KERNEL_SYM))
+        syms = kernel_symbols(os.path.join(ROOT, KERNEL_ELF))
         start, end = syms.get("_kernel_start"), syms.get("_bss_end", syms.get("_kernel_end"))
         if start is None or end is None:
-            errs.append("%s has no _kernel_start/_bss_end" % KERNEL_SYM)
+            errs.append("%s has no _kernel_start/_bss_end" % KERNEL_ELF)
         elif image_size != end - start:
             errs.append("Image: image_size %#x, but the kernel through .bss is %#x bytes"
                         % (image_size, end - start))
-    except OSError as e:
-        errs.append("cannot read %s: %s" % (KERNEL_SYM, e))
+    except (OSError, ValueError, struct.error) as e:
+        errs.append("cannot read the symbols of %s: %s" % (KERNEL_ELF, e))
     try:
         with open(os.path.join(ROOT, KERNEL_BIN), "rb") as f:
             if f.read() != data:

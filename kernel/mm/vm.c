@@ -56,7 +56,20 @@ struct mm *vm_create(void)
     mm->asid_fresh = true;
     mm->mmap_top = USER_MMAP_TOP;
     mm->stack_top = USER_STACK_TOP;
+    mm->users = 1;
     return mm;
+}
+
+struct mm *vm_get(struct mm *mm)
+{
+    mm->users++;
+    return mm;
+}
+
+void vm_put(struct mm *mm)
+{
+    if (mm && --mm->users == 0)
+        vm_destroy(mm);
 }
 
 void vm_destroy(struct mm *mm)

@@ -32,6 +32,7 @@ struct mm {
     uint64_t stack_top;
     uint64_t sigpage;           /* where the signal-return trampoline is mapped */
     uint64_t cpus;              /* harts (cpus[] indices) that have used it: they may cache it */
+    int users;                  /* processes sharing it (a vfork child borrows its parent's) */
 };
 
 #define USER_STACK_TOP   (USER_TOP - PAGE_SIZE)
@@ -42,6 +43,9 @@ struct mm {
 
 struct mm *vm_create(void);
 void vm_destroy(struct mm *mm);
+/* Share mm with one more process / drop one user (destroyed with the last). */
+struct mm *vm_get(struct mm *mm);
+void vm_put(struct mm *mm);
 /* Make mm the address space this hart translates through. */
 void vm_activate(struct mm *mm);
 /* Add a region; -EINVAL if it overlaps one or is outside user space, -ENOMEM. */

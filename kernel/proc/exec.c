@@ -205,7 +205,9 @@ static int exec_build(struct proc *p, const char *path, const char *const argv[]
     p->mm = mm;
     if (p == current())
         vm_activate(mm);
-    vm_destroy(old);
+    vm_put(old);
+    p->did_exec = true;
+    proc_vfork_release(p);
     exec_set_name(p, path);
     exec_record(p, path, argv);
     signal_exec_reset(p);

@@ -120,7 +120,7 @@ static void proc_release_resources(struct proc *p)
     p->fdt = NULL;
     inode_put(p->cwd);
     p->cwd = NULL;
-    vm_destroy(p->mm);
+    vm_put(p->mm);
     p->mm = NULL;
 }
 
@@ -154,13 +154,13 @@ int proc_spawn(const char *path, struct proc *parent)
     return p->pid;
 }
 
-int proc_fork(void)
+int proc_fork(bool share_mm)
 {
     struct proc *parent = current();
     struct proc *child = proc_alloc();
     if (!child)
         return -EAGAIN;
-    child->mm = vm_fork(parent->mm);
+    child->mm = share_mm ? vm_get(parent->mm) : vm_fork(parent->mm);
     child->fdt = parent->fdt ? fdtable_dup(parent->fdt) : NULL;
     if (!child->mm || (parent->fdt && !child->fdt)) {
         proc_free(child);
@@ -210,9 +210,27 @@ static void proc_reparent_children(struct proc *p)
     }
 }
 
+void proc_vfork_release(struct proc *child)
+{
+    if (child->vfork_parent) {
+        sched_wakeup(&child->vfork_parent);
+        child->vfork_parent = NULL;
+    }
+}
+
+/* vfork's parent sleeps (only SIGKILL can end the wait early) until the child lets go. */
+void proc_vfork_wait(struct proc *child)
+{
+    struct proc *p = current();
+    child->vfork_parent = p;
+    while (child->vfork_parent == p && !(p->sig_pending & SIGBIT(SIGKILL)))
+        sched_sleep_uninterruptible(&child->vfork_parent);
+}
+
 void proc_exit(int status)
 {
     struct proc *p = current();
+    proc_vfork_release(p);
     proc_release_resources(p);
     proc_reparent_children(p);
     p->exit_status = status;
@@ -270,6 +288,7 @@ static int proc_wait_report(struct proc *p, struct proc *c, int options, int *st
 int proc_wait(int pid, int *status, int options)
 {
     struct proc *p = current();
+    bool interrupted = false;
     for (;;) {
         bool have_children = false;
         for (int i = 0; i < NPROC; i++) {
@@ -285,8 +304,10 @@ int proc_wait(int pid, int *status, int options)
             return -ECHILD;
         if (options & WAIT_NOHANG)
             return 0;
-        if (sched_sleep_on(p))
+        /* A signal (often the child's own SIGCHLD) ends the wait only after one more look. */
+        if (interrupted)
             return -ERESTARTSYS;
+        interrupted = sched_sleep_on(p) != 0;
     }
 }
 

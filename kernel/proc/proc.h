@@ -41,6 +41,7 @@ struct proc {
     uint32_t cmdline_len;
     struct proc *parent;
     const void *wait_chan;      /* what a SLEEPING process waits for */
+    bool uninterruptible;       /* signals do not end this sleep (SIGKILL is checked by the sleeper) */
     uint64_t wake_at_ns;        /* timed sleep deadline, 0 if none */
     int exit_status;            /* Linux wait status: (code << 8) or signal number */
     uint64_t utime, stime;      /* ticks spent in U-mode and S-mode */
@@ -66,6 +67,8 @@ struct proc {
     const char *fault_what;
     uint64_t fault_epc, fault_tval;
     uint64_t robust_list, robust_len;
+    bool did_exec;              /* setpgid on a child that has exec'd is refused */
+    struct proc *vfork_parent;  /* suspended in vfork until this child execs or exits */
     uint64_t rlimits[16][2];
 };
 
@@ -74,8 +77,12 @@ extern struct proc procs[NPROC];
 void proc_init(void);
 /* Start a process running the executable at path (boot-time spawn and init). */
 int proc_spawn(const char *path, struct proc *parent);
-/* fork: a copy of the current process; returns the child's pid or -errno. */
-int proc_fork(void);
+/* fork: a copy of the current process; returns the child's pid or -errno. With share_mm the
+ * child borrows the parent's address space (vfork) and the parent waits in proc_vfork_wait. */
+int proc_fork(bool share_mm);
+void proc_vfork_wait(struct proc *child);
+/* A vfork child has exec'd or is exiting: give the parent back its address space. */
+void proc_vfork_release(struct proc *child);
 /* exit: never returns. status is a Linux wait status. */
 __attribute__((noreturn)) void proc_exit(int status);
 /* wait4-style reaping: pid -1 any child, >0 that child, 0 own group, <-1 group -pid.

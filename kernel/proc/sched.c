@@ -141,6 +141,17 @@ int sched_sleep_on(const void *chan)
     return signal_pending(p) ? -EINTR : 0;
 }
 
+void sched_sleep_uninterruptible(const void *chan)
+{
+    struct proc *p = current();
+    p->wait_chan = chan;
+    p->state = PROC_SLEEPING;
+    p->uninterruptible = true;
+    sched_switch_out();
+    p->uninterruptible = false;
+    p->wait_chan = NULL;
+}
+
 void sched_wakeup(const void *chan)
 {
     bool woke = false;

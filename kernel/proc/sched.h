@@ -38,6 +38,8 @@ void sched_yield(void);                    /* stay runnable, let others run */
 void sched_switch_out(void);               /* caller already set a non-running state */
 /* Block until sched_wakeup(chan); returns -EINTR (at once, or on waking) if a signal is pending. */
 int sched_sleep_on(const void *chan);
+/* Block until sched_wakeup(chan) whatever signals arrive (vfork's parent). */
+void sched_sleep_uninterruptible(const void *chan);
 void sched_wakeup(const void *chan);
 /* Block until the monotonic clock reaches deadline_ns; 0, or -EINTR for a signal. */
 int sched_sleep_until(uint64_t deadline_ns);

@@ -73,7 +73,7 @@ void signal_send(struct proc *p, int sig, const struct k_siginfo *info)
     else
         p->sig_info[sig] = (struct k_siginfo){ .signo = sig, .code = SI_USER };
     p->sig_info[sig].signo = sig;
-    if (p->state == PROC_SLEEPING && signal_pending(p)) {
+    if (p->state == PROC_SLEEPING && signal_pending(p) && (!p->uninterruptible || sig == SIGKILL)) {
         p->state = PROC_RUNNABLE;
         sched_kick();
     }
@@ -145,6 +145,20 @@ static void signal_stop(struct proc *p, int sig)
     sched_switch_out();
 }
 
+/* A group is orphaned when no member has a parent in another group of the same session:
+ * nobody is left to continue it, so terminal stop signals are discarded (POSIX). */
+static bool signal_pgrp_orphaned(int pgid)
+{
+    for (int i = 0; i < NPROC; i++) {
+        struct proc *q = &procs[i];
+        if (q->state == PROC_FREE || q->state == PROC_ZOMBIE || q->pgid != pgid || !q->parent)
+            continue;
+        if (q->parent->pgid != pgid && q->parent->sid == q->sid)
+            return false;
+    }
+    return true;
+}
+
 static __attribute__((noreturn)) void signal_terminate(struct proc *p, int sig)
 {
     if (p->fault_what)
@@ -205,7 +219,8 @@ void signal_deliver(void)
         case SIGDFL_CONT:
             break;
         case SIGDFL_STOP:
-            signal_stop(p, sig);
+            if (sig == SIGSTOP || !signal_pgrp_orphaned(p->pgid))
+                signal_stop(p, sig);
             break;
         default:
             signal_terminate(p, sig);

@@ -56,8 +56,9 @@ SYSCALL(prlimit64)
     return rlimit_access(t, a[1], a[2], a[3]);
 }
 
-SYSCALL(getrlimit) { return rlimit_access(current(), a[0], 0, a[1]); }
-SYSCALL(setrlimit) { return rlimit_access(current(), a[0], a[1], 0); }
+/* Unlike prlimit64, these two have no "not given" pointer: NULL is a bad address. */
+SYSCALL(getrlimit) { return a[1] ? rlimit_access(current(), a[0], 0, a[1]) : -EFAULT; }
+SYSCALL(setrlimit) { return a[1] ? rlimit_access(current(), a[0], a[1], 0) : -EFAULT; }
 
 SYSCALL(getrandom)
 {

@@ -47,14 +47,15 @@ SYSCALL(set_tid_address)
     return current()->pid;
 }
 
-/* clone with fork semantics. vfork (CLONE_VM | CLONE_VFORK) is served as a plain fork;
- * threads (CLONE_VM alone, CLONE_THREAD) are not supported yet. */
+/* clone with fork semantics, and vfork (CLONE_VM | CLONE_VFORK: the child borrows the
+ * address space, the parent waits until it execs or exits). Threads (CLONE_VM alone,
+ * CLONE_THREAD) are not supported yet: -EINVAL. */
 SYSCALL(clone)
 {
     uint64_t flags = a[0], newsp = a[1], ptid = a[2], ctid = a[4];
     if ((flags & ~CLONE_FORK_FLAGS) || ((flags & CLONE_VM) && !(flags & CLONE_VFORK)))
         return -EINVAL;
-    int pid = proc_fork();
+    int pid = proc_fork(flags & CLONE_VM);
     if (pid < 0)
         return pid;
     struct proc *child = proc_find(pid);
@@ -62,11 +63,14 @@ SYSCALL(clone)
         child->tf->sp = newsp;
     if (flags & CLONE_CHILD_CLEARTID)
         child->clear_child_tid = ctid;
+    /* As on Linux, a bad tid pointer does not undo the fork: the write is just skipped. */
     int32_t pid32 = pid;
-    if ((flags & CLONE_PARENT_SETTID) && copy_to_user(ptid, &pid32, 4))
-        return -EFAULT;
-    if ((flags & CLONE_CHILD_SETTID) && vm_write(child->mm, ctid, &pid32, 4))
-        return -EFAULT;
+    if (flags & CLONE_PARENT_SETTID)
+        copy_to_user(ptid, &pid32, 4);
+    if (flags & CLONE_CHILD_SETTID)
+        vm_write(child->mm, ctid, &pid32, 4);
+    if (flags & CLONE_VFORK)
+        proc_vfork_wait(child);
     return pid;
 }
 

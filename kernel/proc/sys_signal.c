@@ -12,6 +12,7 @@
 #define SIG_SETMASK 2
 #define SS_ONSTACK  1
 #define SS_DISABLE  2
+#define SS_AUTODISARM (1 << 31)
 #define MINSIGSTKSZ 2048
 #define SA_KNOWN (SA_NOCLDSTOP | SA_NOCLDWAIT | SA_SIGINFO | SA_ONSTACK | SA_RESTART | SA_NODEFER | \
                   SA_RESETHAND | 0x04000000UL /* SA_RESTORER, accepted and unused */)
@@ -120,8 +121,10 @@ SYSCALL(sigaltstack)
             return -EFAULT;
         if (on)
             return -EPERM;
-        if (ss.flags & ~SS_DISABLE)
+        int mode = ss.flags & ~SS_AUTODISARM;
+        if (mode != 0 && mode != SS_DISABLE && mode != SS_ONSTACK)
             return -EINVAL;
+        ss.flags = mode;
         if (!(ss.flags & SS_DISABLE) && ss.size < MINSIGSTKSZ)
             return -ENOMEM;
     }
@@ -164,9 +167,10 @@ SYSCALL(kill)
     int pgid = pid == 0 ? self->pgid : -pid;
     for (int i = 0; i < NPROC; i++) {
         struct proc *t = &procs[i];
-        if (!kill_target_alive(t) || t->state == PROC_ZOMBIE)
+        if (!kill_target_alive(t))
             continue;
-        if (pid == -1 ? (t->pid == 1 || t == self) : t->pgid != pgid)
+        /* Zombies still belong to their group (the signal does nothing to them). */
+        if (pid == -1 ? (t->pid == 1 || t == self || t->state == PROC_ZOMBIE) : t->pgid != pgid)
             continue;
         kill_one(t, sig, SI_USER);
         hits++;
@@ -210,6 +214,8 @@ SYSCALL(setpgid)
     struct proc *t = proc_find(pid);
     if (!t || (t != self && t->parent != self))
         return -ESRCH;
+    if (t != self && t->did_exec)
+        return -EACCES;
     if (t->sid != self->sid || t->sid == t->pid)
         return -EPERM;
     if (pgid != t->pid && !pgid_exists_in_session(pgid, self->sid))

@@ -5,6 +5,7 @@
 #include <elf.h>
 #include <link.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/auxv.h>
@@ -307,6 +308,21 @@ static void test_signal_state(void)
           "64 altstack kept)", exec_result(st));
 }
 
+/* posix_spawn (glibc: clone with CLONE_VM | CLONE_VFORK) reports exec errors to the caller. */
+static void test_posix_spawn(void)
+{
+    char *argv[] = { "true", NULL };
+    pid_t pid = -1;
+    int e = posix_spawn(&pid, "/tests/true", NULL, NULL, argv, empty_env);
+    int st = e == 0 ? wait_for(pid, 0) : -1;
+    check(e == 0 && st == 0, "posix-spawn", "posix_spawn: %s, child %s", ename(e), status_str(st));
+    pid = -1;
+    e = posix_spawn(&pid, "/tests/does-not-exist", NULL, NULL, argv, empty_env);
+    st = e == 0 ? wait_for(pid, 0) : -1;
+    check(e == ENOENT, "posix-spawn-enoent", "posix_spawn of a missing file: %s (want ENOENT)%s%s", ename(e),
+          e == 0 ? ", child " : "", e == 0 ? status_str(st) : "");
+}
+
 int main(int argc, char **argv)
 {
     (void)argc;
@@ -317,5 +333,6 @@ int main(int argc, char **argv)
     test_bad_elves();
     test_failures_in_place();
     test_signal_state();
+    test_posix_spawn();
     return t_done("exec");
 }

@@ -87,6 +87,12 @@ T_FN int check_ret(const char *name, long r, long want)
                  want < 0 ? " = -" : "", want < 0 ? strerrorname_np((int)-want) : "");
 }
 
+/* A system call's result captured at once: the value, or -errno on failure. */
+T_FN long E(long r)
+{
+    return r < 0 ? -errno : r;
+}
+
 /* errno's symbolic name ("EFAULT"), for out: lines that must match across systems. */
 T_FN const char *ename(int e)
 {
@@ -171,6 +177,30 @@ T_FN void *unmapped_addr(void)
             munmap(p, 4096);
     }
     return (void *)0x1000000000UL;
+}
+
+T_FN const char *yn(int b)
+{
+    return b ? "yes" : "no";
+}
+
+/* A value from E() as "0" or "-ENAME" (for out: lines). */
+T_FN const char *vstr(long v)
+{
+    static char bufs[8][32];
+    static int i;
+    char *b = bufs[i++ & 7];
+    if (v < 0)
+        snprintf(b, 32, "-%s", ename((int)-v));
+    else
+        snprintf(b, 32, "%ld", v);
+    return b;
+}
+
+/* A value from E() against an expected value or -errno. */
+T_FN int check_val(const char *name, long v, long want)
+{
+    return check(v == want, name, "returned %s, expected %s", vstr(v), vstr(want));
 }
 
 T_FN int t_done(const char *prog)
