@@ -148,6 +148,9 @@ void kmain(uint64_t hartid, uint64_t dtb_pa)
     boot_crash_test(machine.bootargs);
     boot_init_files(&machine);
     proc_init();
+    char tlbmode[16];
+    arch_tlb_use_rfence(cmdline_get(machine.bootargs, "tlb", tlbmode, sizeof tlbmode) &&
+                        strcmp(tlbmode, "rfence") == 0);
     arch_smp_start(&machine, (unsigned)cmdline_get_ulong(machine.bootargs, "maxcpus", MAX_HARTS));
     kprintf("rvix: %u hart%s running\n", cpu_count, cpu_count == 1 ? "" : "s");
     spin_lock(&kernel_lock);

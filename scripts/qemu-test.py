@@ -69,8 +69,13 @@ class Case:
     end: str = END_LINE         # the boot is over at this line (QEMU gets EXIT_GRACE to exit)
     must_exit: bool = False     # QEMU must exit by itself within EXIT_GRACE of the end line
     reject: List[str] = field(default_factory=list)  # regexes that must match no line
+    interact: List[tuple] = field(default_factory=list)  # (regex to wait for, text to type) steps
+    exclusive: bool = False     # run alone, after the others (it measures throughput)
     compare: str = ""           # a user/tests program whose "out:" lines scripts/host-compare.py
                                 # compares with the same program run on the host
+
+
+PROMPT = r"\n# \Z"     # the shell's prompt, as the last thing on the console
 
 
 def spawn(*paths: str) -> str:
@@ -81,10 +86,11 @@ CASES = [
     Case("boot-default", spawn("/bin/hello"), 0,
          expect=[r"^hello from pid \d+"],
          about="boot with QEMU's bundled OpenSBI, run /bin/hello"),
-    Case("boot-fw_jump", spawn("/bin/hello", "/tests/preempt", "/tests/preempt"), 4,
+    # The preemption pair measures time-sharing of ONE hart: maxcpus=1 keeps it so under --smp.
+    Case("boot-fw_jump", spawn("/bin/hello", "/tests/preempt", "/tests/preempt") + " maxcpus=1", 4,
          firmware="fw_jump", timeout=60, expect=[r"^hello from pid \d+"],
          about="boot with Debian's fw_jump.bin: hello and the preemption pair"),
-    Case("preempt", spawn("/tests/preempt", "/tests/preempt"), 4, timeout=60,
+    Case("preempt", spawn("/tests/preempt", "/tests/preempt") + " maxcpus=1", 4, timeout=60,
          about="two CPU-bound copies without system calls both get preempted"),
     Case("privileged", spawn("/tests/privileged", "/tests/sret", "/tests/nullderef",
                              "/tests/wxtext", "/tests/survivor"), 2,
@@ -115,7 +121,7 @@ CASES = [
                  r"^backtrace:$", r"^  #0 [0-9a-f]{16} boot_crash_test[.a-z0-9]*\+0x[0-9a-f]+$",
                  r"^  #1 [0-9a-f]{16} kmain\+0x[0-9a-f]+$"],
          about="an unexpected kernel trap prints cause, registers, a symbolized backtrace, powers off"),
-    Case("sbi-timer", spawn("/tests/sleepcpu", "/tests/preempt", "/tests/preempt") + " tick=250", 10,
+    Case("sbi-timer", spawn("/tests/sleepcpu", "/tests/preempt", "/tests/preempt") + " tick=250 maxcpus=1", 10,
          extra=["-cpu", "rv64,sstc=false"], timeout=60,
          expect=[r"^rvix: timer 250 Hz via SBI TIME;"],
          about="without Sstc the tick comes through the SBI TIME extension, at the bootargs rate"),
@@ -161,6 +167,25 @@ CASES = [
          about="200 fork+execve+wait and 50 posix_spawn cycles leak no page"),
     Case("g-concurrent", spawn("/tests/cow", "/tests/wait", "/tests/sigdefault", "/tests/basic"), 100,
          timeout=60, about="four test programs at once: isolation and wait/signal semantics under load"),
+    Case("shell-session", "", 0, timeout=60, end="kernel: power off", must_exit=True,
+         interact=[(PROMPT, "yes | head -n 1000 | wc -l\r"),
+                   (PROMPT, "echo round trip > /tmp/r; cat /tmp/r; ls -l /tmp\r"),
+                   (PROMPT, "sleep 1 &\r"),
+                   (PROMPT, "jobs\r"),
+                   (PROMPT, ("\r", 1.5)),        # sleep 1 has ended: the shell reports it
+                   (PROMPT, "yes > /dev/null\r"),
+                   (r"yes > /dev/null\r?\n", ("\x03", 1.0)),
+                   (PROMPT, "echo status $?\r"),
+                   (PROMPT, "nosuchcommand\r"),
+                   (PROMPT, "poweroff\r")],
+         expect=[r"^1000$", r"^round trip$", r"^-rw-r--r-- 1 0 0 11 r$", r"^\[1\] \d+$",
+                 r"^\[1\]\+ Running +sleep 1 &$",
+                 r"^\[1\]\+ Done +sleep 1", r"^status 130$", r"^sh: nosuchcommand: command not found$",
+                 r"^kernel: power off$"],
+         about="a person at the console: pipeline, redirection, background job, Ctrl-C of yes"),
+    Case("smp-parallel", spawn("/tests/parallel"), 1, extra=["-smp", "2"], exclusive=True, timeout=60,
+         expect=[r"^rvix: 2 harts running$"],
+         about="two CPU-bound processes on two harts finish in about the time of one"),
 ]
 
 
@@ -171,16 +196,28 @@ class Run:
     exited: bool = False        # QEMU exited by itself
     returncode: Optional[int] = None
     timed_out: bool = False
+    interact_failed: str = ""   # an interact step whose prompt never came
     error: str = ""             # could not run at all
+
+
+SMP = None     # --smp N: the number of harts for every case (the args file says 1)
+PREFIX = "guest"  # results are named PREFIX/<case>[/<check>]
 
 
 def qemu_base_args() -> List[str]:
     with open(ARGS_FILE) as f:
-        return [ln.strip() for ln in f if ln.strip() and not ln.lstrip().startswith("#")]
+        args = [ln.strip() for ln in f if ln.strip() and not ln.lstrip().startswith("#")]
+    if SMP is not None and "-smp" in args:
+        args[args.index("-smp") + 1] = str(SMP)
+    return args
 
 
 def command(case: Case) -> List[str]:
-    return ([QEMU] + qemu_base_args() + ["-bios", FIRMWARE[case.firmware],
+    base = qemu_base_args()
+    if "-smp" in case.extra and "-smp" in base:    # the case fixes its own hart count
+        i = base.index("-smp")
+        del base[i:i + 2]
+    return ([QEMU] + base + ["-bios", FIRMWARE[case.firmware],
             "-kernel", KERNEL, "-append", case.bootargs] + case.extra)
 
 
@@ -198,24 +235,63 @@ def boot(case: Case, timeout: float) -> Run:
     end_event = threading.Event()
     try:
         p = subprocess.Popen(command(case), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                             stdin=subprocess.PIPE if case.input is not None else subprocess.DEVNULL,
+                             stdin=subprocess.PIPE if case.input is not None or case.interact
+                             else subprocess.DEVNULL,
                              start_new_session=True)
     except OSError as e:
         run.error = "cannot start %s: %s" % (QEMU, e)
         return run
 
+    raw = bytearray()           # everything QEMU printed, for interact steps (prompts lack newlines)
+    raw_cond = threading.Condition()
+
     def reader() -> None:
+        pending = b""
         with open(log_path, "w", encoding="utf-8") as log:
-            for raw in iter(p.stdout.readline, b""):
-                line = raw.decode("utf-8", "replace").replace("\r", "").rstrip("\n")
-                run.lines.append(line)
-                log.write(line + "\n")
+            for chunk in iter(lambda: os.read(p.stdout.fileno(), 4096), b""):
+                with raw_cond:
+                    raw.extend(chunk)
+                    raw_cond.notify_all()
+                pending += chunk
+                *complete, pending = pending.split(b"\n")
+                for rawline in complete:
+                    line = rawline.decode("utf-8", "replace").replace("\r", "")
+                    run.lines.append(line)
+                    log.write(line + "\n")
+                    if case.end in line:
+                        end_event.set()
                 log.flush()
-                if case.end in line:
-                    end_event.set()
+            if pending:
+                run.lines.append(pending.decode("utf-8", "replace").replace("\r", ""))
+
+    def driver() -> None:
+        """Type each step's text once its regex has appeared after the previous step's match."""
+        pos = 0
+        for expect, text in case.interact:
+            rx = re.compile(expect)
+            with raw_cond:
+                while True:
+                    m = rx.search(raw.decode("utf-8", "replace"), pos)
+                    if m or end_event.is_set() or p.poll() is not None:
+                        break
+                    raw_cond.wait(0.2)
+            if not m:
+                run.interact_failed = "never saw /%s/" % expect
+                return
+            pos = m.end()
+            if isinstance(text, tuple):     # (text, seconds to wait before typing it)
+                text, delay = text
+                time.sleep(delay)
+            try:
+                p.stdin.write(text.encode())
+                p.stdin.flush()
+            except OSError:
+                return
 
     t = threading.Thread(target=reader, daemon=True)
     t.start()
+    if case.interact:
+        threading.Thread(target=driver, daemon=True).start()
     if case.input is not None:
         try:
             p.stdin.write(case.input)
@@ -242,7 +318,7 @@ def boot(case: Case, timeout: float) -> Run:
     kill_group(p)
     p.wait()
     t.join(5)
-    if case.input is not None:
+    if case.input is not None or case.interact:
         try:
             p.stdin.close()
         except OSError:
@@ -265,16 +341,18 @@ def judge(case: Case, run: Run, timeout: float) -> (List[str], List[str]):
         m = NOT_OK_RE.match(line)
         if m:
             fails += 1
-            results.append("FAIL guest/%s/%s: %s" % (case.name, unique(m.group(1)),
+            results.append("FAIL %s/%s/%s: %s" % (PREFIX, case.name, unique(m.group(1)),
                                                      m.group(2) or "(no reason given)"))
             continue
         m = OK_RE.match(line)
         if m:
             oks += 1
-            results.append("PASS guest/%s/%s" % (case.name, unique(m.group(1))))
+            results.append("PASS %s/%s/%s" % (PREFIX, case.name, unique(m.group(1))))
 
     if run.error:
         return results, [run.error]
+    if run.interact_failed:
+        why.append("interaction stopped: " + run.interact_failed)
     if run.timed_out:
         why.append("timed out after %gs" % timeout)
     elif case.panics and not run.exited:
@@ -328,9 +406,9 @@ def run_case(case: Case, scale: float, verbose: bool) -> List[str]:
     results, why = judge(case, run, timeout)
     out.extend(results)
     if why:
-        out.append("FAIL guest/%s: %s" % (case.name, "; ".join(why)))
+        out.append("FAIL %s/%s: %s" % (PREFIX, case.name, "; ".join(why)))
     else:
-        out.append("PASS guest/%s" % case.name)
+        out.append("PASS %s/%s" % (PREFIX, case.name))
     shown = run.lines if verbose else (run.lines[-TAIL_LINES:] if why else [])
     if shown:
         if not verbose:
@@ -345,7 +423,11 @@ def main() -> int:
     ap.add_argument("--list", action="store_true", help="list the cases and exit")
     ap.add_argument("--verbose", "-v", action="store_true", help="show QEMU commands and whole logs")
     ap.add_argument("--jobs", "-j", type=int, default=2, help="cases run at once (default 2)")
+    ap.add_argument("--smp", type=int, help="harts for every case (results are named guest-smpN/...)")
     args = ap.parse_args()
+    global SMP, LOG_DIR, PREFIX
+    if args.smp:
+        SMP, LOG_DIR, PREFIX = args.smp, "build/guest-smp%d" % args.smp, "guest-smp%d" % args.smp
     os.chdir(ROOT)
 
     if args.list:
@@ -380,10 +462,16 @@ def main() -> int:
     except ValueError:
         scale = 1.0
     failed = False
+    shared = [c for c in cases if not c.exclusive]
+    alone = [c for c in cases if c.exclusive]
     with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as ex:
-        for out in ex.map(lambda c: run_case(c, scale, args.verbose), cases):
+        for out in ex.map(lambda c: run_case(c, scale, args.verbose), shared):
             print("\n".join(out), flush=True)
             failed |= any(ln.startswith("FAIL ") for ln in out)
+    for c in alone:
+        out = run_case(c, scale, args.verbose)
+        print("\n".join(out), flush=True)
+        failed |= any(ln.startswith("FAIL ") for ln in out)
     return 1 if failed else 0
 
 

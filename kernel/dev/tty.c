@@ -66,6 +66,7 @@ static struct {
     char line[LINE_MAX_TTY];
     size_t linelen;
     char ready[READY_MAX];
+    bool ends_line[READY_MAX];  /* canonical mode: a read stops after this character */
     size_t rhead, rcount;
     int eofs;                   /* end-of-file marks (^D on an empty line) not yet read */
     int sid, fg_pgrp;           /* the session it controls and its foreground group */
@@ -100,20 +101,29 @@ static void tty_echo(char c)
     tty_out(c);
 }
 
-static void tty_ready_put(char c)
+static void tty_ready_put(char c, bool ends)
 {
     if (tty.rcount < READY_MAX) {
-        tty.ready[(tty.rhead + tty.rcount) % READY_MAX] = c;
+        size_t at = (tty.rhead + tty.rcount) % READY_MAX;
+        tty.ready[at] = c;
+        tty.ends_line[at] = ends;
         tty.rcount++;
     }
 }
 
+/* The edited line becomes readable; its last character ends a read (newline or ^D). */
 static void tty_commit_line(void)
 {
     for (size_t i = 0; i < tty.linelen; i++)
-        tty_ready_put(tty.line[i]);
+        tty_ready_put(tty.line[i], i + 1 == tty.linelen);
     tty.linelen = 0;
     sched_wakeup(&tty);
+}
+
+/* A control character set to 0 is disabled (_POSIX_VDISABLE), so a NUL byte never matches. */
+static bool tty_is_cc(char c, int index)
+{
+    return tty.t.c_cc[index] != 0 && c == (char)tty.t.c_cc[index];
 }
 
 static void tty_signal_fg(int sig)
@@ -137,9 +147,7 @@ static void tty_erase_one(void)
 
 static bool tty_isig(char c)
 {
-    const uint8_t *cc = tty.t.c_cc;
-    int sig = c == (char)cc[VINTR] ? SIGINT : c == (char)cc[VQUIT] ? SIGQUIT
-              : c == (char)cc[VSUSP] ? SIGTSTP : 0;
+    int sig = tty_is_cc(c, VINTR) ? SIGINT : tty_is_cc(c, VQUIT) ? SIGQUIT : tty_is_cc(c, VSUSP) ? SIGTSTP : 0;
     if (!sig)
         return false;
     tty_echo(c);
@@ -150,18 +158,17 @@ static bool tty_isig(char c)
 
 static void tty_canonical(char c)
 {
-    const uint8_t *cc = tty.t.c_cc;
-    if (c == (char)cc[VERASE] || c == '\b') {
+    if (tty_is_cc(c, VERASE) || c == '\b') {
         tty_erase_one();
-    } else if (c == (char)cc[VKILL]) {
+    } else if (tty_is_cc(c, VKILL)) {
         while (tty.linelen)
             tty_erase_one();
-    } else if (c == (char)cc[VWERASE] && (tty.t.c_lflag & IEXTEN)) {
+    } else if (tty_is_cc(c, VWERASE) && (tty.t.c_lflag & IEXTEN)) {
         while (tty.linelen && tty.line[tty.linelen - 1] == ' ')
             tty_erase_one();
         while (tty.linelen && tty.line[tty.linelen - 1] != ' ')
             tty_erase_one();
-    } else if (c == (char)cc[VEOF]) {
+    } else if (tty_is_cc(c, VEOF)) {
         if (tty.linelen == 0)
             tty.eofs++;
         tty_commit_line();
@@ -187,7 +194,7 @@ void tty_input(char c)
         return;
     }
     tty_echo(c);
-    tty_ready_put(c);
+    tty_ready_put(c, false);
     sched_wakeup(&tty);
 }
 
@@ -209,7 +216,7 @@ static bool tty_has_input(void)
 {
     if (tty.t.c_lflag & ICANON) {
         for (size_t i = 0; i < tty.rcount; i++)
-            if (tty.ready[(tty.rhead + i) % READY_MAX] == '\n')
+            if (tty.ends_line[(tty.rhead + i) % READY_MAX])
                 return true;
         return tty.eofs > 0 || tty.rcount == READY_MAX;
     }
@@ -232,12 +239,13 @@ static long tty_read(struct file *f, struct uio *u, size_t n, uint64_t *off)
     size_t done = 0;
     while (done < n && tty.rcount) {
         char c = tty.ready[tty.rhead];
+        bool ends = tty.ends_line[tty.rhead];
         if (uio_copy_out(u, &c, 1))
             return done ? (long)done : -EFAULT;
         tty.rhead = (tty.rhead + 1) % READY_MAX;
         tty.rcount--;
         done++;
-        if (canon && c == '\n')
+        if (canon && ends)
             break;
     }
     /* ^D on an empty line: this read returns 0 (end of file). */
@@ -306,7 +314,7 @@ static long tty_ioctl(struct file *f, uint64_t cmd, uint64_t arg)
         if (copy_from_user(&t, arg, sizeof t))
             return -EFAULT;
         if (cmd == TCSETSF)
-            tty.rcount = tty.linelen = 0;
+            tty.rcount = tty.linelen = 0, tty.eofs = 0;
         tty.t = t;
         if (!(tty.t.c_lflag & ICANON) && tty.linelen)
             tty_commit_line();
@@ -347,7 +355,7 @@ static long tty_ioctl(struct file *f, uint64_t cmd, uint64_t arg)
         return 0;
     case TCFLSH:
         if (arg == 0 || arg == 2)
-            tty.rcount = tty.linelen = 0;
+            tty.rcount = tty.linelen = 0, tty.eofs = 0;
         return 0;
     default:
         return -ENOTTY;

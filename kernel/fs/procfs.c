@@ -27,6 +27,12 @@ static const struct inode_ops procfs_iops;
 static const struct file_ops procfs_file_ops;
 static const struct file_ops procfs_dir_ops;
 
+/* One numbering for lookup (st_ino) and readdir (d_ino). */
+static uint64_t procfs_ino(enum proc_node kind, int pid)
+{
+    return kind == PN_ROOT ? 1 : ((uint64_t)pid << 8) | (16 + kind);
+}
+
 static struct inode *procfs_inode(enum proc_node kind, int pid)
 {
     uint32_t mode = kind == PN_ROOT || kind == PN_PIDDIR ? S_IFDIR | 0555
@@ -43,7 +49,7 @@ static struct inode *procfs_inode(enum proc_node kind, int pid)
     info->pid = pid;
     ino->priv = info;
     ino->dev = 3;
-    ino->ino = kind == PN_ROOT ? 1 : (uint64_t)pid << 8 | kind;
+    ino->ino = procfs_ino(kind, pid);
     if (S_ISDIR(mode))
         ino->nlink = 2;
     return ino;
@@ -122,7 +128,7 @@ static int procfs_lookup(struct inode *dir, const char *name, size_t len, struct
     struct inode *ino = procfs_inode(kind, pid);
     if (!ino)
         return -ENOMEM;
-    ino->parent = dir;
+    ino->parent = inode_get(dir);
     *out = ino;
     return 0;
 }
@@ -149,15 +155,18 @@ static long procfs_readlink(struct inode *ino, char *buf, size_t n)
 
 static const char *const pid_entries[] = { "stat", "status", "cmdline", "exe" };
 static const unsigned pid_entry_types[] = { DT_REG, DT_REG, DT_REG, DT_LNK };
+static const enum proc_node pid_entry_kinds[] = { PN_STAT, PN_STATUS, PN_CMDLINE, PN_EXE };
 
-static int procfs_readdir_root(struct inode *dir, uint64_t *pos, readdir_emit emit, void *arg)
+static int procfs_readdir_root(uint64_t *pos, readdir_emit emit, void *arg)
 {
     static const char *const fixed[] = { ".", "..", "meminfo", "uptime", "counters", "trace", "cpuinfo",
                                          "self" };
     static const unsigned types[] = { DT_DIR, DT_DIR, DT_REG, DT_REG, DT_REG, DT_REG, DT_REG, DT_LNK };
+    static const enum proc_node kinds[] = { PN_ROOT, PN_ROOT, PN_MEMINFO, PN_UPTIME, PN_COUNTERS, PN_TRACE,
+                                            PN_CPUINFO, PN_SELF };
     enum { NFIXED = 8 };
     for (; *pos < NFIXED; (*pos)++)
-        if (emit(arg, fixed[*pos], strlen(fixed[*pos]), *pos < 2 ? dir->ino : 2 + *pos, types[*pos]))
+        if (emit(arg, fixed[*pos], strlen(fixed[*pos]), procfs_ino(kinds[*pos], 0), types[*pos]))
             return 0;
     for (; *pos < NFIXED + NPROC; (*pos)++) {
         struct proc *p = &procs[*pos - NFIXED];
@@ -165,7 +174,7 @@ static int procfs_readdir_root(struct inode *dir, uint64_t *pos, readdir_emit em
             continue;
         char name[16];
         ksnprintf(name, sizeof name, "%d", p->pid);
-        if (emit(arg, name, strlen(name), (uint64_t)p->pid << 8 | PN_PIDDIR, DT_DIR))
+        if (emit(arg, name, strlen(name), procfs_ino(PN_PIDDIR, p->pid), DT_DIR))
             return 0;
     }
     return 0;
@@ -174,13 +183,14 @@ static int procfs_readdir_root(struct inode *dir, uint64_t *pos, readdir_emit em
 static int procfs_readdir(struct inode *dir, uint64_t *pos, readdir_emit emit, void *arg)
 {
     if (info(dir)->kind == PN_ROOT)
-        return procfs_readdir_root(dir, pos, emit, arg);
+        return procfs_readdir_root(pos, emit, arg);
     for (; *pos < 2; (*pos)++)
         if (emit(arg, *pos ? ".." : ".", *pos + 1, dir->ino, DT_DIR))
             return 0;
     for (; *pos < 6; (*pos)++) {
         const char *n = pid_entries[*pos - 2];
-        if (emit(arg, n, strlen(n), dir->ino + *pos, pid_entry_types[*pos - 2]))
+        if (emit(arg, n, strlen(n), procfs_ino(pid_entry_kinds[*pos - 2], info(dir)->pid),
+                 pid_entry_types[*pos - 2]))
             return 0;
     }
     return 0;
@@ -188,6 +198,8 @@ static int procfs_readdir(struct inode *dir, uint64_t *pos, readdir_emit emit, v
 
 static void procfs_release(struct inode *ino)
 {
+    if (ino->parent != ino)
+        inode_put(ino->parent);
     kfree(ino->priv);
 }
 
@@ -209,7 +221,7 @@ static char procfs_state_char(const struct proc *p)
     }
 }
 
-/* The first 22 fields of Linux's /proc/<pid>/stat; the rest are zero. */
+/* The first 24 fields of Linux's /proc/<pid>/stat (vsize and rss are the resident size). */
 static size_t procfs_stat(const struct proc *p, char *buf, size_t n)
 {
     return (size_t)ksnprintf(buf, n,

@@ -96,7 +96,10 @@ static int ramfs_add(struct inode *dir, const char *name, size_t len, struct ino
     *d = (struct ramfs_dirent){ copy, len, inode_get(ino), node(dir)->entries };
     node(dir)->entries = d;
     if (S_ISDIR(ino->mode)) {
-        ino->parent = dir;
+        /* A counted reference: ".." stays valid even after the parent is removed. */
+        struct inode *old = ino->parent;
+        ino->parent = inode_get(dir);
+        inode_put(old);
         dir->nlink++;
     }
     dir->mtime_ns = dir->ctime_ns = (int64_t)vfs_now_ns();
@@ -106,6 +109,8 @@ static int ramfs_add(struct inode *dir, const char *name, size_t len, struct ino
 static int ramfs_create(struct inode *dir, const char *name, size_t len, uint32_t mode, uint32_t rdev,
                         struct inode **out)
 {
+    if (dir->nlink == 0)
+        return -ENOENT;     /* the directory was removed while someone was in it */
     if (ramfs_find(dir, name, len, NULL))
         return -EEXIST;
     struct inode *ino = ramfs_inode(mode);
@@ -138,6 +143,8 @@ static int ramfs_link(struct inode *dir, const char *name, size_t len, struct in
 {
     if (S_ISDIR(target->mode))
         return -EPERM;
+    if (dir->nlink == 0 || target->nlink == 0)
+        return -ENOENT;
     int err = ramfs_add(dir, name, len, target);
     if (!err) {
         target->nlink++;
@@ -363,6 +370,8 @@ static const void *ramfs_contiguous(struct inode *ino)
 static void ramfs_release(struct inode *ino)
 {
     struct ramfs_node *n = node(ino);
+    if (S_ISDIR(ino->mode) && ino->parent != ino)
+        inode_put(ino->parent);
     if (S_ISREG(ino->mode))
         ramfs_free_pages_from(ino, 0);
     kfree(n->target);

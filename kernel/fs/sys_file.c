@@ -143,7 +143,7 @@ SYSCALL(openat)
     else if (S_ISDIR(ino->mode) && (acc != O_RDONLY || (flags & O_CREAT)))
         err = -EISDIR;
     else if ((flags & O_TRUNC) && acc != O_RDONLY && S_ISREG(ino->mode))
-        err = ino->iops->truncate ? ino->iops->truncate(ino, 0) : -EINVAL;
+        err = ino->iops && ino->iops->truncate ? ino->iops->truncate(ino, 0) : -EINVAL;
     struct file *f = err ? NULL : file_open_inode(ino, flags, &err);
     inode_put(ino);
     if (!f)
@@ -788,6 +788,8 @@ SYSCALL(ftruncate)
     if ((int64_t)a[1] < 0)
         return -EINVAL;
     if (!S_ISREG(f->inode->mode) || (f->flags & O_ACCMODE) == O_RDONLY)
+        return -EINVAL;
+    if (!f->inode->iops || !f->inode->iops->truncate)
         return -EINVAL;
     return f->inode->iops->truncate(f->inode, a[1]);
 }

@@ -95,7 +95,7 @@ int vfs_mount(struct inode *dir, struct inode *root)
         return -EBUSY;
     dir->mounted = inode_get(root);
     root->covered = inode_get(dir);
-    root->parent = dir->parent;
+    root->parent = inode_get(dir->parent);
     return 0;
 }
 
@@ -133,7 +133,10 @@ struct file *file_open_inode(struct inode *ino, uint32_t flags, int *err)
         kfree(f);
         return NULL;
     }
-    *err = f->ops && f->ops->open ? f->ops->open(ino, f) : 0;
+    /* An O_PATH descriptor only names the file: no device or pipe is opened. */
+    *err = f->ops && f->ops->open && !(flags & O_PATH) ? f->ops->open(ino, f) : 0;
+    if (flags & O_PATH)
+        f->ops = NULL;
     if (*err) {
         inode_put(ino);
         kfree(f);
@@ -223,12 +226,13 @@ static struct inode *vfs_start(struct inode *dir, const char *path)
     return inode_get(p && p->cwd ? p->cwd : vfs.root);
 }
 
-static int vfs_walk(struct inode *start, const char *path, int flags, int depth, struct inode **out);
+static int vfs_walk(struct inode *start, const char *path, int flags, int *links, struct inode **out);
 
-/* Replace a symbolic link by what it points to, resolved relative to the link's directory. */
-static int vfs_follow(struct inode *dir, struct inode **ino, int depth)
+/* Replace a symbolic link by what it points to, resolved relative to the link's directory.
+ * *links counts every link followed by the whole lookup, so no path costs more than 40. */
+static int vfs_follow(struct inode *dir, struct inode **ino, int *links)
 {
-    if (depth >= SYMLINK_MAX_DEPTH)
+    if (++*links > SYMLINK_MAX_DEPTH)
         return -ELOOP;
     char *target = kmalloc(PATH_MAX);
     if (!target)
@@ -241,7 +245,7 @@ static int vfs_follow(struct inode *dir, struct inode **ino, int depth)
     target[n] = 0;
     struct inode *res;
     struct inode *start = target[0] == '/' ? inode_get(vfs.root) : inode_get(dir);
-    int err = vfs_walk(start, target, LOOKUP_FOLLOW, depth + 1, &res);
+    int err = vfs_walk(start, target, LOOKUP_FOLLOW, links, &res);
     kfree(target);
     if (err)
         return err;
@@ -251,7 +255,7 @@ static int vfs_follow(struct inode *dir, struct inode **ino, int depth)
 }
 
 /* Walk every component of path from start (consumed). */
-static int vfs_walk(struct inode *start, const char *path, int flags, int depth, struct inode **out)
+static int vfs_walk(struct inode *start, const char *path, int flags, int *links, struct inode **out)
 {
     struct inode *cur = start;
     const char *s = path;
@@ -270,7 +274,7 @@ static int vfs_walk(struct inode *start, const char *path, int flags, int depth,
             if (*t != '/')
                 last = false;
         if (!err && S_ISLNK(next->mode) && (!last || (flags & LOOKUP_FOLLOW) || *s == '/')) {
-            err = vfs_follow(cur, &next, depth);
+            err = vfs_follow(cur, &next, links);
             if (err)
                 inode_put(next);    /* still the link itself */
         }
@@ -297,7 +301,8 @@ int vfs_lookup(struct inode *dir, const char *path, int flags, struct inode **ou
         return -ENOENT;
     if (strnlen(path, PATH_MAX) >= PATH_MAX)
         return -ENAMETOOLONG;
-    return vfs_walk(vfs_start(dir, path), path, flags, 0, out);
+    int links = 0;
+    return vfs_walk(vfs_start(dir, path), path, flags, &links, out);
 }
 
 int vfs_lookup_parent(struct inode *dir, const char *path, struct inode **parent,
@@ -324,7 +329,8 @@ int vfs_lookup_parent(struct inode *dir, const char *path, struct inode **parent
         return -ENOMEM;
     memcpy(prefix, path, slash);
     prefix[slash] = 0;
-    int err = slash ? vfs_walk(vfs_start(dir, path), prefix, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, 0, parent)
+    int links = 0;
+    int err = slash ? vfs_walk(vfs_start(dir, path), prefix, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &links, parent)
                     : (*parent = vfs_start(dir, path), 0);
     kfree(prefix);
     if (!err && !S_ISDIR((*parent)->mode)) {

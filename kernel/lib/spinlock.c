@@ -37,9 +37,10 @@ void spin_lock(struct spinlock *l)
     intr_push();
     if (spin_held(l))
         kpanic("spin_lock: %s already held by this hart", l->name);
+    /* While waiting, keep answering TLB shootdowns: the holder may be waiting for us. */
     while (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE))
         while (__atomic_load_n(&l->locked, __ATOMIC_RELAXED))
-            ;
+            arch_tlb_shootdown_poll();
     l->owner = (int)this_cpu()->index;
 }
 

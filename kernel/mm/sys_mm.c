@@ -1,10 +1,14 @@
-/* Memory system calls: brk, mmap/munmap/mprotect for anonymous memory, madvise.
- * File-backed mappings arrive with the file layer. */
+/* Memory system calls: brk, mmap/munmap/mprotect, madvise. File mappings are private copies
+ * made at mmap time; a writable MAP_SHARED file mapping (which would need a shared page
+ * cache) is refused with ENODEV. */
 #include "proc/sys.h"
 #include "proc/proc.h"
 #include "proc/sched.h"
 #include "mm/vm.h"
 #include "lib/errno.h"
+#include "fs/vfs.h"
+#include "fs/fdtable.h"
+#include "mm/kmalloc.h"
 
 #define PROT_READ  1
 #define PROT_WRITE 2
@@ -102,6 +106,41 @@ static long mmap_place(struct mm *mm, uint64_t addr, uint64_t len, uint64_t flag
     return va ? (long)va : -ENOMEM;
 }
 
+/* Copy [off, off + len) of the file into the freshly mapped pages at va (zero past EOF). */
+static int mmap_fill_from_file(struct mm *mm, struct file *f, uint64_t va, uint64_t len, uint64_t off)
+{
+    uint8_t *chunk = kmalloc(PAGE_SIZE);
+    if (!chunk)
+        return -ENOMEM;
+    int err = 0;
+    for (uint64_t done = 0; done < len && !err; done += PAGE_SIZE) {
+        struct uio u = { (uint64_t)chunk, true };
+        uint64_t pos = off + done;
+        long n = f->ops->read(f, &u, PAGE_SIZE, &pos);
+        if (n < 0)
+            err = (int)n;
+        else if (n > 0)
+            err = vm_fill(mm, va + done, chunk, (size_t)n);
+    }
+    kfree(chunk);
+    return err;
+}
+
+static long mmap_check_file(struct file *f, uint64_t prot, uint64_t type, uint64_t off)
+{
+    if (!f)
+        return -EBADF;
+    if (off & (PAGE_SIZE - 1))
+        return -EINVAL;
+    if (!S_ISREG(f->inode->mode) || !f->ops || !f->ops->read)
+        return -ENODEV;
+    if ((f->flags & O_ACCMODE) == O_WRONLY)
+        return -EACCES;
+    if (type != MAP_PRIVATE && (prot & PROT_WRITE))
+        return (f->flags & O_ACCMODE) == O_RDONLY ? -EACCES : -ENODEV;
+    return 0;
+}
+
 SYSCALL(mmap)
 {
     struct mm *mm = current()->mm;
@@ -115,14 +154,27 @@ SYSCALL(mmap)
     if (len > USER_TOP)
         return -ENOMEM;
     len = page_up(len);
-    if (!(flags & MAP_ANONYMOUS))
-        return fd >= 0 && fd <= 2 ? -ENODEV : -EBADF;
+    struct file *file = NULL;
+    if (!(flags & MAP_ANONYMOUS)) {
+        file = fd_get(current()->fdt, (int)fd);
+        long err = mmap_check_file(file, prot, type, a[5]);
+        if (err)
+            return err;
+    }
     long va = mmap_place(mm, addr, len, flags);
     if (va < 0)
         return va;
-    bool shared = type != MAP_PRIVATE;
+    bool shared = type != MAP_PRIVATE && !file;
     if (vm_area_add(mm, (uint64_t)va, (uint64_t)va + len, mm_prot(prot), shared ? VMA_SHARED : 0))
         return -ENOMEM;
+    if (file) {
+        long err = mmap_fill_from_file(mm, file, (uint64_t)va, len, a[5]);
+        if (err) {
+            vm_area_remove(mm, (uint64_t)va, (uint64_t)va + len);
+            return err;
+        }
+        return va;
+    }
     /* Shared pages must exist before fork so both processes see the same frames. */
     if ((shared || (flags & MAP_POPULATE)) && vm_populate(mm, (uint64_t)va, (uint64_t)va + len)) {
         vm_area_remove(mm, (uint64_t)va, (uint64_t)va + len);

@@ -15,6 +15,13 @@
 
 static void *vm_page_present(struct mm *mm, uint64_t va);
 
+/* The PTE rights for a region's page: a region with no access at all keeps its frames as
+ * supervisor-only readable leaves (R=W=X=0 would read as a pointer to another table). */
+static unsigned vm_leaf_prot(unsigned prot)
+{
+    return (prot & (VM_READ | VM_WRITE | VM_EXEC)) ? prot | VM_USER : VM_READ;
+}
+
 static struct {
     uint8_t used[ASID_MAX / 8];
     unsigned limit;             /* usable ASIDs are [1, limit) */
@@ -245,7 +252,7 @@ int vm_populate(struct mm *mm, uint64_t start, uint64_t end)
 
 int vm_map_page(struct mm *mm, uint64_t va, void *page, unsigned prot, unsigned flags)
 {
-    int err = vm_area_add(mm, va, va + PAGE_SIZE, prot, flags);
+    int err = vm_area_add(mm, va, va + PAGE_SIZE, prot & ~VM_COW, flags);
     if (err)
         return err;
     pte_t *pte = pt_walk(mm->root, va, true);
@@ -308,7 +315,7 @@ int vm_fault(struct mm *mm, uint64_t va, enum vm_access access)
     void *page = page_alloc();
     if (!page)
         return -ENOMEM;
-    *pte = pte_leaf(kva_to_pa(page), a->prot | VM_USER);
+    *pte = pte_leaf(kva_to_pa(page), vm_leaf_prot(a->prot));
     arch_tlb_flush_page(va, mm->asid, mm->cpus);
     TRACE(TRACE_PAGE_FAULT, current() ? current()->pid : TRACE_PID_IDLE, va, 0, 0);
     return 0;
@@ -371,7 +378,7 @@ static void *vm_page_present(struct mm *mm, uint64_t va)
         void *page = page_alloc();
         if (!page)
             return NULL;
-        *pte = pte_leaf(kva_to_pa(page), a->prot | VM_USER);
+        *pte = pte_leaf(kva_to_pa(page), vm_leaf_prot(a->prot));
         arch_tlb_flush_page(va & ~(PAGE_SIZE - 1), mm->asid, mm->cpus);
     }
     return pa_to_kva(pte_to_pa(*pte));

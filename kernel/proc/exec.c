@@ -193,7 +193,10 @@ static int exec_build(struct proc *p, const char *path, const char *const argv[]
         err = exec_build_stack(mm, path, argv, envp, &img, bias, &sp);
     if (!err) {
         void *sigpage = proc_signal_page();
-        err = sigpage ? vm_map_page(mm, USER_SIGPAGE, sigpage, VM_READ | VM_EXEC, VMA_SIGPAGE) : -ENOMEM;
+        /* Marked COW: an mprotect(PROT_WRITE) and a write give the process its own copy
+         * instead of changing the page every process shares. */
+        err = sigpage ? vm_map_page(mm, USER_SIGPAGE, sigpage, VM_READ | VM_EXEC | VM_COW, VMA_SIGPAGE)
+                      : -ENOMEM;
         mm->sigpage = USER_SIGPAGE;
     }
     if (err) {
@@ -215,6 +218,7 @@ static int exec_build(struct proc *p, const char *path, const char *const argv[]
     if (p->fdt)
         fdtable_close_on_exec(p->fdt);
     arch_tf_init_user(p->tf, img.entry + bias, sp);
+    arch_fpu_reset(p->tf, &p->fpu);
     return 0;
 }
 

@@ -52,7 +52,7 @@ static void proc_default_rlimits(struct proc *p)
     p->rlimits[RLIMIT_STACK][0] = USER_STACK_SIZE;
     p->rlimits[RLIMIT_STACK][1] = USER_STACK_SIZE;
     p->rlimits[RLIMIT_NPROC][0] = p->rlimits[RLIMIT_NPROC][1] = NPROC;
-    p->rlimits[RLIMIT_NOFILE][0] = p->rlimits[RLIMIT_NOFILE][1] = 1024;
+    p->rlimits[RLIMIT_NOFILE][0] = p->rlimits[RLIMIT_NOFILE][1] = NOFILE;
 }
 
 void *proc_signal_page(void)
@@ -85,6 +85,7 @@ static int proc_open_console(struct fdtable *t)
 /* A new process's first switch_context lands here, on its own kernel stack. */
 static void proc_first_run(void)
 {
+    proc_return_to_user();      /* signals sent before the first run act now */
     TRACE(TRACE_TRAP_RETURN, current()->pid, current()->tf->epc, 0, 0);
     spin_unlock(&kernel_lock);
     trap_return_user(current()->tf);
@@ -171,6 +172,7 @@ int proc_fork(bool share_mm)
     memcpy(child->exe, parent->exe, sizeof child->exe);
     memcpy(child->cmdline, parent->cmdline, sizeof child->cmdline);
     child->cmdline_len = parent->cmdline_len;
+    arch_fpu_switch_out(parent->tf, &parent->fpu);     /* the live registers, not the last save */
     *child->tf = *parent->tf;
     child->tf->a0 = 0;          /* fork returns 0 in the child */
     child->fpu = parent->fpu;
@@ -203,7 +205,8 @@ static void proc_reparent_children(struct proc *p)
         if (c->state == PROC_ZOMBIE) {
             if (init)
                 signal_notify_parent(c, (c->exit_status & 0x7f) ? CLD_KILLED : CLD_EXITED,
-                                     c->exit_status);
+                                     (c->exit_status & 0x7f) ? c->exit_status & 0x7f
+                                                             : (c->exit_status >> 8) & 0xff);
             if (!c->parent)
                 proc_free(c);
         }

@@ -13,7 +13,6 @@ struct cpu cpus[MAX_HARTS];
 uint32_t cpu_count;
 
 static struct {
-    uint64_t ticks;         /* since boot, counted on the boot hart */
     unsigned hz;
     int last;               /* round-robin cursor */
     bool booted;            /* the first processes exist: an empty table now means the end */
@@ -32,7 +31,8 @@ void sched_init_hart(uint32_t hartid, uint32_t index)
 
 unsigned sched_hz(void) { return sched.hz; }
 void sched_set_hz(unsigned hz) { sched.hz = hz; }
-uint64_t sched_ticks(void) { return sched.ticks; }
+/* Ticks since boot, from the clock: an idle hart's timer may be late, the clock is not. */
+uint64_t sched_ticks(void) { return arch_time_ns() / (1000000000ULL / sched.hz); }
 
 static struct proc *sched_pick(void)
 {
@@ -197,8 +197,6 @@ void sched_tick(bool from_user)
 {
     struct cpu *c = this_cpu();
     c->ticks++;
-    if (c->index == 0)
-        sched.ticks++;
     if (c->proc) {
         if (from_user)
             c->proc->utime++;

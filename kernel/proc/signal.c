@@ -27,7 +27,7 @@ static enum sig_default signal_default(int sig)
     case SIGSEGV: case 24 /* SIGXCPU */: case 25 /* SIGXFSZ */: case SIGSYS:
         return SIGDFL_CORE;
     default:
-        return sig >= 32 ? SIGDFL_TERM : SIGDFL_TERM;
+        return SIGDFL_TERM;     /* including the real-time signals 32..64 */
     }
 }
 
@@ -57,9 +57,11 @@ void signal_send(struct proc *p, int sig, const struct k_siginfo *info)
         if (p->state == PROC_STOPPED) {
             p->state = PROC_RUNNABLE;
             sched_kick();
-            p->cont_unreported = true;
             p->stop_unreported = false;
-            signal_notify_parent(p, CLD_CONTINUED, SIGCONT);
+            if (sig == SIGCONT) {   /* a stopped process killed by SIGKILL was not "continued" */
+                p->cont_unreported = true;
+                signal_notify_parent(p, CLD_CONTINUED, SIGCONT);
+            }
         }
     }
     if (signal_is_stop(sig))

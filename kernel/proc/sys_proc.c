@@ -5,6 +5,8 @@
 #include "proc/exec.h"
 #include "mm/vm.h"
 #include "mm/kvm.h"
+#include "mm/kmalloc.h"
+#include "fs/vfs.h"
 #include "mm/page.h"
 #include "lib/errno.h"
 #include "lib/kstring.h"
@@ -128,13 +130,19 @@ static long exec_copy_vector(struct exec_args *ea, uint64_t uvec, const char ***
 
 SYSCALL(execve)
 {
-    char path[256];
-    long len = copy_string_from_user(path, a[0], sizeof path);
-    if (len < 0)
-        return len;
-    struct exec_args ea = { kvm_alloc(EXEC_ARG_MAX + 16 * PAGE_SIZE), 0, EXEC_ARG_MAX + 16 * PAGE_SIZE, 0, 0 };
-    if (!ea.buf)
+    char *path = kmalloc(PATH_MAX);
+    if (!path)
         return -ENOMEM;
+    long len = copy_string_from_user(path, a[0], PATH_MAX);
+    if (len < 0) {
+        kfree(path);
+        return len;
+    }
+    struct exec_args ea = { kvm_alloc(EXEC_ARG_MAX + 16 * PAGE_SIZE), 0, EXEC_ARG_MAX + 16 * PAGE_SIZE, 0, 0 };
+    if (!ea.buf) {
+        kfree(path);
+        return -ENOMEM;
+    }
     long err = exec_copy_vector(&ea, a[1], &ea.argv, EXEC_ARGC_MAX);
     /* Like Linux, a program is never started with argc 0: an empty argv gets "". */
     if (!err && !ea.argv[0]) {
@@ -152,6 +160,7 @@ SYSCALL(execve)
     if (!err)
         err = exec_load(current(), path, ea.argv, ea.envp);
     kvm_free(ea.buf);
+    kfree(path);
     /* On success the trapframe now holds the new program's entry state; a0 is its argc slot, unused. */
     return err ? err : 0;
 }

@@ -68,6 +68,8 @@ void arch_context_init(struct context *ctx, uint64_t sp, void (*fn)(void));
 __attribute__((noreturn)) void trap_return_user(struct trapframe *tf);
 void arch_fpu_switch_out(struct trapframe *tf, struct fpu_state *st);
 void arch_fpu_switch_in(const struct trapframe *tf, const struct fpu_state *st);
+/* exec: zero the saved FP state and, for the running process, the live registers too. */
+void arch_fpu_reset(struct trapframe *tf, struct fpu_state *st);
 
 /* Signals (signal.c): the frame on the user stack and the return trampoline. */
 struct proc;
@@ -83,6 +85,9 @@ uint64_t arch_tf_sp(const struct proc *p);
 void arch_smp_start(const struct machine_info *mi, unsigned max_harts);
 void arch_send_ipi(uint64_t cpu_mask);
 void arch_tlb_flush_remote(uint64_t cpu_mask, uint64_t va, uint64_t size, long asid);
+/* Answer a pending remote flush request for this hart (IPI trap and lock spinning). */
+void arch_tlb_shootdown_poll(void);
+void arch_tlb_use_rfence(bool on);
 
 /* Power (sbi.c). */
 __attribute__((noreturn)) void arch_power_off(bool failure);

@@ -72,15 +72,67 @@ void arch_send_ipi(uint64_t cpu_mask)
     sbi_send_ipi(smp_hart_mask(cpu_mask));
 }
 
-/* Other online harts in cpu_mask (this one is flushed locally by the caller). */
-static uint64_t smp_others(uint64_t cpu_mask)
+/* Remote TLB shootdown. By default the kernel's own protocol (as on x86): the initiator, which
+ * holds the kernel lock, posts the range, sends each target an S-mode IPI and waits until
+ * every target has flushed and cleared its bit. Targets flush in arch_tlb_shootdown_poll,
+ * called from the IPI's trap and from the spin-wait loop, so a hart waiting for the kernel
+ * lock still answers. tlb=rfence uses SBI RFENCE instead (see docs/memory.md for why it is
+ * not the default with OpenSBI 1.1). */
+static struct {
+    uint64_t va, size;
+    long asid;
+    uint64_t pending;           /* cpus[] indices still to flush */
+    bool use_rfence;
+} shootdown;
+
+void arch_tlb_use_rfence(bool on)
 {
-    return smp_hart_mask(cpu_mask & ~(1UL << this_cpu()->index));
+    shootdown.use_rfence = on;
+}
+
+static void smp_flush_local(uint64_t va, uint64_t size, long asid)
+{
+    if (size > 64 * PAGE_SIZE) {
+        if (asid < 0)
+            cpu_sfence_all();
+        else
+            cpu_sfence_asid((uint64_t)asid);
+        return;
+    }
+    for (uint64_t off = 0; off < size; off += PAGE_SIZE) {
+        if (asid < 0)
+            cpu_sfence_page(va + off);
+        else
+            cpu_sfence_page_asid(va + off, (uint64_t)asid);
+    }
+}
+
+void arch_tlb_shootdown_poll(void)
+{
+    uint64_t me = 1UL << this_cpu()->index;
+    if (!(__atomic_load_n(&shootdown.pending, __ATOMIC_ACQUIRE) & me))
+        return;
+    smp_flush_local(shootdown.va, shootdown.size, shootdown.asid);
+    __atomic_fetch_and(&shootdown.pending, ~me, __ATOMIC_RELEASE);
 }
 
 void arch_tlb_flush_remote(uint64_t cpu_mask, uint64_t va, uint64_t size, long asid)
 {
-    uint64_t harts = smp_others(cpu_mask);
-    if (harts)
-        sbi_remote_sfence(harts, va, size, asid);
+    uint64_t targets = 0;
+    for (uint32_t i = 0; i < MAX_HARTS; i++)
+        if ((cpu_mask & (1UL << i)) && cpus[i].online && &cpus[i] != this_cpu())
+            targets |= 1UL << i;
+    if (!targets)
+        return;
+    if (shootdown.use_rfence) {
+        sbi_remote_sfence(smp_hart_mask(targets), va, size, asid);
+        return;
+    }
+    shootdown.va = va;
+    shootdown.size = size;
+    shootdown.asid = asid;
+    __atomic_store_n(&shootdown.pending, targets, __ATOMIC_RELEASE);
+    sbi_send_ipi(smp_hart_mask(targets));
+    while (__atomic_load_n(&shootdown.pending, __ATOMIC_ACQUIRE))
+        ;
 }

@@ -123,6 +123,7 @@ static void trap_interrupt(uint64_t code, bool from_user)
         break;
     case IRQ_S_SOFT:
         csr_clear(sip, SIE_SSIE);
+        arch_tlb_shootdown_poll();
         break;
     default:
         kprintf("kernel: unexpected interrupt %lu\n", code);
@@ -198,6 +199,10 @@ void trap_user(struct trapframe *tf)
         trap_interrupt(tf->cause & SCAUSE_CODE_MASK, true);
     else
         trap_user_exception(tf);
+    /* The kernel runs with interrupts off, so a tick that came due meanwhile is taken here,
+     * and charged as system time, instead of the instant after sret. */
+    if (csr_read(sip) & SIE_STIE)
+        trap_interrupt(IRQ_S_TIMER, false);
     proc_return_to_user();
     /* sret drops to U-mode with interrupts enabled there and SUM off. */
     tf->status = (tf->status & ~(SSTATUS_SPP | SSTATUS_SIE | SSTATUS_SUM)) | SSTATUS_SPIE;
@@ -294,6 +299,16 @@ void arch_fpu_switch_in(const struct trapframe *tf, const struct fpu_state *st)
         return;
     csr_set(sstatus, SSTATUS_FS_CLEAN);
     fpu_restore(st);
+}
+
+void arch_fpu_reset(struct trapframe *tf, struct fpu_state *st)
+{
+    for (int i = 0; i < 32; i++)
+        st->f[i] = 0;
+    st->fcsr = 0;
+    csr_set(sstatus, SSTATUS_FS_CLEAN);
+    fpu_restore(st);
+    tf->status = (tf->status & ~SSTATUS_FS) | SSTATUS_FS_INITIAL;
 }
 
 void arch_early_init(void)
