@@ -8,6 +8,7 @@ sh scripts/host-tests.sh 2>&1 | tee -a "$log"
 make -s userland-host-test 2>&1 | tee -a "$log"
 python3 scripts/qemu-test.py 2>&1 | tee -a "$log"
 python3 scripts/host-compare.py 2>&1 | tee -a "$log"
+python3 scripts/qemu-test.py --smp 4 2>&1 | tee -a "$log"
 python3 scripts/boot-chains.py 2>&1 | tee -a "$log"
 passed=$(grep -c '^PASS ' "$log")
 failed=$(grep -c '^FAIL ' "$log")
