@@ -101,6 +101,7 @@ static void boot_start_processes(const char *bootargs)
     }
     if (!cmdline_get(bootargs, "init", init, sizeof init))
         kstrlcpy(init, "/init", sizeof init);
+    proc_init_is_vital = true;
     int pid = proc_spawn(init, NULL);
     if (pid < 0 && !cmdline_get(bootargs, "init", list, sizeof list))
         pid = proc_spawn("/sbin/init", NULL);

@@ -75,6 +75,7 @@ class Case:
                                 # compares with the same program run on the host
 
 
+BAD_INITRD = "build/guest-bad-initrd.cpio"   # written by main(): a newc header full of garbage
 PROMPT = r"\n# \Z"     # the shell's prompt, as the last thing on the console
 
 
@@ -125,6 +126,18 @@ CASES = [
          extra=["-cpu", "rv64,sstc=false"], timeout=60,
          expect=[r"^rvix: timer 250 Hz via SBI TIME;"],
          about="without Sstc the tick comes through the SBI TIME extension, at the bootargs rate"),
+    Case("pie", spawn("/tests/pie"), 3,
+         about="a position-independent executable (ET_DYN, no interpreter) is loaded at the PIE base"),
+    Case("bad-initramfs", spawn("/bin/hello"), 0, extra=["-initrd", BAD_INITRD],
+         expect=[r"^initramfs: malformed archive after 0 entries; refused$",
+                 r"^rvix: initramfs from the kernel image, \d+ entries$", r"^hello from pid"],
+         about="a malformed external initramfs is refused with a message; the embedded one is used"),
+    Case("init-exit", "init=/bin/hello", 0, end="kernel: powering off", must_exit=True,
+         expect=[r"^hello from pid 1 ", r"^kernel: init exited with status 0$", r"^kernel: powering off$"],
+         about="when init (pid 1) exits the kernel reports its status and powers off"),
+    Case("rfence", spawn("/bin/hello", "/tests/cow") + " tlb=rfence", 12, extra=["-smp", "2"],
+         expect=[r"^rvix: 2 harts running$", r"^hello from pid"],
+         about="remote TLB flushes through SBI RFENCE (tlb=rfence) on two harts"),
     Case("sstc-timer", spawn("/bin/hello"), 0,
          expect=[r"^rvix: timer 100 Hz via Sstc stimecmp;", r"^hello from pid",
                  r"^rvix: kernel page table: [1-9]\d* leaves, 0 writable\+executable, 0 user, W\^X holds$"],
@@ -456,6 +469,8 @@ def main() -> int:
         print("FAIL guest: cannot read %s: %s" % (ARGS_FILE, e))
         return 1
     os.makedirs(LOG_DIR, exist_ok=True)
+    with open(BAD_INITRD, "wb") as f:
+        f.write(b"070701" + b"zz" * 200)
 
     try:
         scale = float(os.environ.get("QEMU_TEST_TIMEOUT_SCALE", "1"))

@@ -50,6 +50,14 @@ $(BUILD)/user/%.o: user/%.S user/user.mk
 	@echo "  UAS     $<"
 	@$(UCC) $(UCFLAGS) -c $< -o $@
 
+# One program is a position-independent executable (ET_DYN without an interpreter), built
+# without user/lib (binutils crashes linking its non-PIC objects into a PIE).
+$(BUILD)/user/bare/tests/pie: user/bare/tests/pie.c
+	@mkdir -p $(dir $@)
+	@echo "  UPIE    $@"
+	@$(UCC) -std=c11 -O2 -Wall -Wextra -Werror -ffreestanding -fPIE -fno-jump-tables -nostdlib \
+	  -pie -Wl,--no-dynamic-linker -Wl,--build-id=none $< -o $@
+
 $(BUILD)/user/%: $(BUILD)/user/%.o $(ULIB_OBJS)
 	@echo "  ULD     $@"
 	@$(UCC) $(ULDFLAGS) $^ -lgcc -o $@

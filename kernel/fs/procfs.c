@@ -7,6 +7,7 @@
 #include "mm/vm.h"
 #include "mm/kvm.h"
 #include "lib/trace.h"
+#include "proc/syscall.h"
 #include "lib/errno.h"
 #include "lib/kstring.h"
 #include "lib/printf.h"
@@ -14,7 +15,7 @@
 #include "proc/sched.h"
 #include "arch.h"
 
-enum proc_node { PN_ROOT, PN_MEMINFO, PN_UPTIME, PN_COUNTERS, PN_TRACE, PN_CPUINFO, PN_SELF, PN_PIDDIR, PN_STAT, PN_STATUS, PN_CMDLINE, PN_EXE };
+enum proc_node { PN_ROOT, PN_MEMINFO, PN_UPTIME, PN_COUNTERS, PN_TRACE, PN_CPUINFO, PN_ENOSYS, PN_SELF, PN_PIDDIR, PN_STAT, PN_STATUS, PN_CMDLINE, PN_EXE };
 
 struct procfs_info {
     enum proc_node kind;
@@ -99,6 +100,8 @@ static int procfs_lookup(struct inode *dir, const char *name, size_t len, struct
             kind = PN_MEMINFO;
         else if (procfs_name_is(name, len, "uptime"))
             kind = PN_UPTIME;
+        else if (procfs_name_is(name, len, "enosys"))
+            kind = PN_ENOSYS;
         else if (procfs_name_is(name, len, "cpuinfo"))
             kind = PN_CPUINFO;
         else if (procfs_name_is(name, len, "counters"))
@@ -160,11 +163,11 @@ static const enum proc_node pid_entry_kinds[] = { PN_STAT, PN_STATUS, PN_CMDLINE
 static int procfs_readdir_root(uint64_t *pos, readdir_emit emit, void *arg)
 {
     static const char *const fixed[] = { ".", "..", "meminfo", "uptime", "counters", "trace", "cpuinfo",
-                                         "self" };
-    static const unsigned types[] = { DT_DIR, DT_DIR, DT_REG, DT_REG, DT_REG, DT_REG, DT_REG, DT_LNK };
+                                         "enosys", "self" };
+    static const unsigned types[] = { DT_DIR, DT_DIR, DT_REG, DT_REG, DT_REG, DT_REG, DT_REG, DT_REG, DT_LNK };
     static const enum proc_node kinds[] = { PN_ROOT, PN_ROOT, PN_MEMINFO, PN_UPTIME, PN_COUNTERS, PN_TRACE,
-                                            PN_CPUINFO, PN_SELF };
-    enum { NFIXED = 8 };
+                                            PN_CPUINFO, PN_ENOSYS, PN_SELF };
+    enum { NFIXED = 9 };
     for (; *pos < NFIXED; (*pos)++)
         if (emit(arg, fixed[*pos], strlen(fixed[*pos]), procfs_ino(kinds[*pos], 0), types[*pos]))
             return 0;
@@ -257,6 +260,8 @@ static size_t procfs_generate(struct procfs_info *pi, char *buf, size_t n)
         return (size_t)ksnprintf(buf, n, "MemTotal:       %8lu kB\nMemFree:        %8lu kB\n"
                                  "MemAvailable:   %8lu kB\n", page_total_count() * 4,
                                  page_free_count() * 4, page_free_count() * 4);
+    if (pi->kind == PN_ENOSYS)
+        return syscall_enosys_format(buf, n);
     if (pi->kind == PN_CPUINFO)
         return procfs_cpuinfo(buf, n);
     if (pi->kind == PN_COUNTERS)

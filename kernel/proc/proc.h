@@ -73,6 +73,8 @@ struct proc {
 };
 
 extern struct proc procs[NPROC];
+/* Set when pid 1 is the system's init (init=, /init): its exit powers the machine off. */
+extern bool proc_init_is_vital;
 
 void proc_init(void);
 /* Start a process running the executable at path (boot-time spawn and init). */

@@ -3,6 +3,7 @@
 #include "proc/syscall.h"
 #include "proc/sys.h"
 #include "lib/errno.h"
+#include "lib/printf.h"
 
 #define NR_SYSCALLS 440
 
@@ -105,6 +106,16 @@ long syscall_dispatch(const struct syscall_args *args)
         return syscall_table[args->nr](args->a);
     enosys_counts[args->nr < NR_SYSCALLS ? args->nr : NR_SYSCALLS]++;
     return -ENOSYS;
+}
+
+size_t syscall_enosys_format(char *buf, size_t n)
+{
+    size_t len = 0;
+    for (uint64_t nr = 0; nr <= NR_SYSCALLS && len < n; nr++)
+        if (enosys_counts[nr])
+            len += (size_t)ksnprintf(buf + len, n - len, nr == NR_SYSCALLS ? ">=%lu %lu\n" : "%lu %lu\n",
+                                     nr, enosys_counts[nr]);
+    return len < n ? len : n;
 }
 
 uint64_t syscall_enosys_count(uint64_t nr)

@@ -2,6 +2,7 @@
 #ifndef PROC_SYSCALL_H
 #define PROC_SYSCALL_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* rt_sigreturn restores every register, a0 included: its result must not overwrite a0. */
@@ -15,5 +16,7 @@ struct syscall_args {
 long syscall_dispatch(const struct syscall_args *args);
 /* How many calls to each unimplemented number were made (for `make bench` and /proc later). */
 uint64_t syscall_enosys_count(uint64_t nr);
+/* /proc/enosys: "<number> <calls>" for every unimplemented number that was called. */
+size_t syscall_enosys_format(char *buf, size_t n);
 
 #endif
