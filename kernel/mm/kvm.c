@@ -60,7 +60,7 @@ void *kvm_alloc(size_t bytes)
             return NULL;
         }
     }
-    arch_tlb_flush_kernel_range(va, npages * PAGE_SIZE);
+    arch_tlb_flush_kernel_new(va, npages * PAGE_SIZE);
     kvm_mark(first, npages + 1, true);
     kvm.length[first / KVM_ALIGN] = (uint32_t)npages;
     return (void *)va;

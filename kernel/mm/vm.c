@@ -309,14 +309,17 @@ int vm_fault(struct mm *mm, uint64_t va, enum vm_access access)
          * them, this was a stale TLB entry that the flush below clears). */
         if (!(have & VM_USER) || !vm_access_allowed(have, access))
             *pte = pte_leaf(pte_to_pa(*pte), (a->prot | VM_USER) & ~(have & VM_COW ? VM_WRITE : 0u));
-        arch_tlb_flush_page(va, mm->asid, mm->cpus);
+        /* Rights were only added: stale entries elsewhere just fault once more. */
+        arch_tlb_flush_page(va, mm->asid, 0);
         return 0;
     }
     void *page = page_alloc();
     if (!page)
         return -ENOMEM;
     *pte = pte_leaf(kva_to_pa(page), vm_leaf_prot(a->prot));
-    arch_tlb_flush_page(va, mm->asid, mm->cpus);
+    /* Invalid -> valid: other harts can only hold a stale "not mapped", which gives them a
+     * spurious fault that the valid-PTE path above resolves; so this hart alone. */
+    arch_tlb_flush_page(va, mm->asid, 0);
     TRACE(TRACE_PAGE_FAULT, current() ? current()->pid : TRACE_PID_IDLE, va, 0, 0);
     return 0;
 }
@@ -379,7 +382,7 @@ static void *vm_page_present(struct mm *mm, uint64_t va)
         if (!page)
             return NULL;
         *pte = pte_leaf(kva_to_pa(page), vm_leaf_prot(a->prot));
-        arch_tlb_flush_page(va & ~(PAGE_SIZE - 1), mm->asid, mm->cpus);
+        arch_tlb_flush_page(va & ~(PAGE_SIZE - 1), mm->asid, 0);   /* invalid -> valid */
     }
     return pa_to_kva(pte_to_pa(*pte));
 }

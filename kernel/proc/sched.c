@@ -76,15 +76,17 @@ static void sched_idle(struct cpu *c)
     __atomic_store_n(&c->idle, false, __ATOMIC_RELEASE);
 }
 
+/* One runnable process needs one hart: wake a single idle one (waking them all would only
+ * have them queue for the kernel lock). */
 void sched_kick(void)
 {
-    uint64_t mask = 0;
     struct cpu *self = this_cpu();
-    for (uint32_t i = 0; i < MAX_HARTS; i++)
-        if (&cpus[i] != self && __atomic_load_n(&cpus[i].idle, __ATOMIC_ACQUIRE))
-            mask |= 1UL << i;
-    if (mask)
-        arch_send_ipi(mask);
+    for (uint32_t i = 0; i < MAX_HARTS; i++) {
+        if (&cpus[i] != self && __atomic_load_n(&cpus[i].idle, __ATOMIC_ACQUIRE)) {
+            arch_send_ipi(1UL << i);
+            return;
+        }
+    }
 }
 
 void sched_boot_done(void)

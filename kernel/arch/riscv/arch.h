@@ -57,6 +57,11 @@ void arch_tlb_flush_page(uint64_t va, unsigned asid, uint64_t cpus);
 void arch_tlb_flush_asid(unsigned asid, uint64_t cpus);
 /* After changing kernel mappings (global entries, every ASID). */
 void arch_tlb_flush_kernel_range(uint64_t va, uint64_t size);
+/* After adding kernel mappings: this hart only (see mmu.c). */
+void arch_tlb_flush_kernel_new(uint64_t va, uint64_t size);
+/* A kernel page fault on an address that is mapped as required: a stale TLB entry from
+ * before the mapping existed; flushed here, the access can be retried. */
+bool arch_kernel_fault_is_stale(uint64_t va, bool write, bool exec);
 
 /* Touching user memory: only between these two calls is sstatus.SUM set. */
 static inline void arch_user_access_begin(void) { csr_set(sstatus, SSTATUS_SUM); }

@@ -157,12 +157,32 @@ int arch_asid_bits(void)
     return mmu.asid_bits;
 }
 
-/* Kernel mappings are global and shared by every hart: flush the range everywhere. */
+/* A kernel mapping was removed or changed: every hart may cache it, flush it everywhere. */
 void arch_tlb_flush_kernel_range(uint64_t va, uint64_t size)
 {
     for (uint64_t off = 0; off < size; off += PAGE_SIZE)
         cpu_sfence_page(va + off);
     arch_tlb_flush_remote(~0UL, va, size, -1);
+}
+
+/* A kernel mapping was added (invalid -> valid): flush only here. Another hart can at most
+ * hold a stale "not mapped", which costs it one spurious fault that trap_kernel resolves. */
+void arch_tlb_flush_kernel_new(uint64_t va, uint64_t size)
+{
+    for (uint64_t off = 0; off < size; off += PAGE_SIZE)
+        cpu_sfence_page(va + off);
+}
+
+bool arch_kernel_fault_is_stale(uint64_t va, bool write, bool exec)
+{
+    paddr_t pa;
+    unsigned prot;
+    if (va < KERNEL_HALF || !pt_lookup(mmu.root, va, &pa, &prot))
+        return false;
+    if ((write && !(prot & VM_WRITE)) || (exec && !(prot & VM_EXEC)) || (!write && !exec && !(prot & VM_READ)))
+        return false;
+    cpu_sfence_page(va & ~(PAGE_SIZE - 1));
+    return true;
 }
 
 void *arch_mmio_map(uint64_t pa, uint64_t size)
@@ -175,7 +195,7 @@ void *arch_mmio_map(uint64_t pa, uint64_t size)
     if (pt_map(mmu.root, va, base, len, VM_READ | VM_WRITE | VM_GLOBAL, false))
         return 0;
     mmu.mmio_next += len + PAGE_SIZE;   /* an unmapped page between windows catches overruns */
-    arch_tlb_flush_kernel_range(va, len);
+    arch_tlb_flush_kernel_new(va, len);
     return (void *)(va + (pa - base));
 }
 
@@ -199,7 +219,7 @@ bool arch_kstack_map(int slot, uint64_t *top)
             return false;
         }
     }
-    arch_tlb_flush_kernel_range(base, KSTACK_SIZE);
+    arch_tlb_flush_kernel_new(base, KSTACK_SIZE);
     *top = base + KSTACK_SIZE;
     return true;
 }

@@ -251,6 +251,11 @@ void trap_kernel(struct trapframe *tf)
             spin_unlock(&kernel_lock);
         return;
     }
+    if ((tf->cause == EXC_LOAD_PAGE_FAULT || tf->cause == EXC_STORE_PAGE_FAULT ||
+         tf->cause == EXC_INST_PAGE_FAULT) &&
+        arch_kernel_fault_is_stale(tf->tval, tf->cause == EXC_STORE_PAGE_FAULT,
+                                   tf->cause == EXC_INST_PAGE_FAULT))
+        return;
     if (trap_probe_active && tf->cause == EXC_ILLEGAL_INST) {
         trap_probe_faulted = true;
         tf->epc += 4;
