@@ -110,6 +110,10 @@ def sifive_skip_reason(c) -> Optional[str]:
         return "it needs firmware %s for virt" % c.firmware
     if getattr(c, "extra", None):
         return "it adds virt-specific QEMU arguments"
+    if getattr(c, "interact", None):
+        return "it types at the console (the sifive_u console-input case covers that path)"
+    if getattr(c, "exclusive", False):
+        return "it measures throughput on virt"
     return SIFIVE_SKIP.get(c.name)
 
 
