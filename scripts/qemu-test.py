@@ -180,6 +180,19 @@ CASES = [
          about="200 fork+execve+wait and 50 posix_spawn cycles leak no page"),
     Case("g-concurrent", spawn("/tests/cow", "/tests/wait", "/tests/sigdefault", "/tests/basic"), 100,
          timeout=60, about="four test programs at once: isolation and wait/signal semantics under load"),
+    # File layer (docs/testing.md): VFS, descriptors, pipes, /dev, /proc, tty ioctls.
+    Case("f-basic", spawn("/tests/f_basic"), 115, compare="/tests/f_basic",
+         about="open flags, close, read/write/readv/writev/pread/pwrite, lseek and holes, dup/dup3/fcntl, "
+               "offsets shared by dup and fork, close-on-exec, 100 KB redirection round trip"),
+    Case("f-names", spawn("/tests/f_names"), 264, compare="/tests/f_names",
+         about="mkdir, getdents64, unlink/rmdir, renameat2, links, symlinks, cwd, access/chmod/utimensat/"
+               "umask/truncate, unlinked open files, bad paths (ENOENT/ENOTDIR/ENAMETOOLONG/EFAULT)"),
+    Case("f-pipe", spawn("/tests/f_pipe"), 63, compare="/tests/f_pipe",
+         about="pipe2 flags, EOF, EPIPE/SIGPIPE, O_NONBLOCK and capacity, FIONREAD, PIPE_BUF atomicity, "
+               "1 MiB to a slow reader, EINTR vs SA_RESTART, FIFOs"),
+    Case("f-dev", spawn("/tests/f_dev"), 60,
+         about="/dev/null, zero, random, urandom, console, tty; tty ioctls (TCGETS/TCSETS, window size, "
+               "FIONREAD, ENOTTY); /proc/self, meminfo, uptime, /proc/<pid> of a child and a zombie"),
     Case("shell-session", "", 0, timeout=60, end="kernel: power off", must_exit=True,
          interact=[(PROMPT, "yes | head -n 1000 | wc -l\r"),
                    (PROMPT, "echo round trip > /tmp/r; cat /tmp/r; ls -l /tmp\r"),

@@ -8,11 +8,13 @@
 #include "proc/proc.h"
 #include "proc/sched.h"
 #include "proc/signal.h"
+#include "mm/vm.h"
 
 struct pipe {
     uint8_t *buf;
     size_t head, count;         /* bytes [head, head + count) modulo the capacity */
     int readers, writers;
+    unsigned reader_opens, writer_opens;    /* counts of opens, so a waiting open sees one come and go */
 };
 
 static struct pipe *pipe_alloc(void)
@@ -34,16 +36,57 @@ static void pipe_free(struct pipe *p)
     kfree(p);
 }
 
+static void pipe_release(struct inode *ino, struct pipe *p)
+{
+    if (p->readers == 0 && p->writers == 0) {
+        ino->pipe = NULL;
+        pipe_free(p);
+    }
+}
+
+/* A named FIFO opened for reading waits for a writer and vice versa (POSIX); a non-blocking
+ * reader does not wait, a non-blocking writer with no reader gets ENXIO. */
+static int pipe_fifo_wait(struct inode *ino, struct pipe *p, uint32_t acc, uint32_t flags)
+{
+    if (!ino->iops || acc == O_RDWR)
+        return 0;                           /* pipe2's ends, or both ends at once */
+    if (acc == O_WRONLY && p->readers == 0 && (flags & O_NONBLOCK))
+        return -ENXIO;
+    if (flags & O_NONBLOCK)
+        return 0;
+    unsigned seen = acc == O_RDONLY ? p->writer_opens : p->reader_opens;
+    while (acc == O_RDONLY ? p->writers == 0 && p->writer_opens == seen
+                           : p->readers == 0 && p->reader_opens == seen) {
+        if (sched_sleep_on(p))
+            return -ERESTARTSYS;
+    }
+    return 0;
+}
+
 static int pipe_open(struct inode *ino, struct file *f)
 {
     if (!ino->pipe && !(ino->pipe = pipe_alloc()))
         return -ENOMEM;
+    struct pipe *p = ino->pipe;
     uint32_t acc = f->flags & O_ACCMODE;
-    if (acc == O_RDONLY || acc == O_RDWR)
-        ino->pipe->readers++;
-    if (acc == O_WRONLY || acc == O_RDWR)
-        ino->pipe->writers++;
-    f->priv = ino->pipe;
+    bool reads = acc == O_RDONLY || acc == O_RDWR, writes = acc == O_WRONLY || acc == O_RDWR;
+    if (acc == O_WRONLY && p->readers == 0 && (f->flags & O_NONBLOCK) && ino->iops) {
+        pipe_release(ino, p);
+        return -ENXIO;
+    }
+    p->readers += reads;
+    p->writers += writes;
+    p->reader_opens += reads;
+    p->writer_opens += writes;
+    sched_wakeup(p);
+    int err = pipe_fifo_wait(ino, p, acc, f->flags);
+    if (err) {
+        p->readers -= reads;
+        p->writers -= writes;
+        pipe_release(ino, p);
+        return err;
+    }
+    f->priv = p;
     return 0;
 }
 
@@ -56,10 +99,18 @@ static void pipe_close(struct file *f)
     if (acc == O_WRONLY || acc == O_RDWR)
         p->writers--;
     sched_wakeup(p);
-    if (p->readers == 0 && p->writers == 0) {
-        f->inode->pipe = NULL;
-        pipe_free(p);
-    }
+    pipe_release(f->inode, p);
+}
+
+#define FIONREAD 0x541B
+
+static long pipe_ioctl(struct file *f, uint64_t cmd, uint64_t arg)
+{
+    struct pipe *p = f->priv;
+    if (cmd != FIONREAD)
+        return -ENOTTY;
+    int32_t n = (int32_t)p->count;
+    return copy_to_user(arg, &n, sizeof n);
 }
 
 static long pipe_read(struct file *f, struct uio *u, size_t n, uint64_t *off)
@@ -149,6 +200,7 @@ const struct file_ops pipe_fifo_ops = {
     .open = pipe_open,
     .read = pipe_read,
     .write = pipe_write,
+    .ioctl = pipe_ioctl,
     .close = pipe_close,
 };
 

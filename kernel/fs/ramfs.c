@@ -204,8 +204,8 @@ static int ramfs_rename(struct inode *odir, const char *oname, size_t olen,
     if (S_ISDIR(ino->mode) && ramfs_is_ancestor(ino, ndir))
         return -EINVAL;
     struct ramfs_dirent *dst = ramfs_find(ndir, nname, nlen, NULL);
-    if (dst == src)
-        return 0;
+    if (dst && dst->inode == src->inode)
+        return 0;       /* two names of one file: POSIX says do nothing */
     if (dst) {
         if (S_ISDIR(ino->mode) != S_ISDIR(dst->inode->mode))
             return S_ISDIR(ino->mode) ? -ENOTDIR : -EISDIR;

@@ -37,6 +37,26 @@
 
 static struct fdtable *fdt(void) { return current()->fdt; }
 
+#define RLIMIT_NOFILE 7
+
+/* Descriptors must stay below RLIMIT_NOFILE (and the table size). */
+static int fd_limit(void)
+{
+    uint64_t lim = current()->rlimits[RLIMIT_NOFILE][0];
+    return lim < NOFILE ? (int)lim : NOFILE;
+}
+
+/* fd_install within the limit: the lowest free descriptor >= min; -EMFILE if none. */
+static int fd_new(int min, struct file *f, bool cloexec)
+{
+    int fd = fd_install(fdt(), min, f, cloexec);
+    if (fd >= fd_limit()) {
+        fdt()->files[fd] = NULL;
+        return -EMFILE;
+    }
+    return fd;
+}
+
 static struct file *fd_file(uint64_t fd)
 {
     return fd_get(fdt(), (int)fd);
@@ -91,33 +111,86 @@ static bool name_is_dot(const char *name, size_t len)
     return (len == 1 && name[0] == '.') || (len == 2 && name[0] == '.' && name[1] == '.');
 }
 
+/* "name/" promises a directory: vfs_lookup_parent's name points into the path, so a slash
+ * right after it means the path had trailing slashes. */
+static bool name_wants_dir(const char *name, size_t len)
+{
+    return name[len] == '/';
+}
+
+static int attr_target(uint64_t dirfd, uint64_t upath, int flags, struct inode **ino);
+
 /* --- open, close, read, write --- */
 
+/* One step of O_CREAT in parent: 0 and *ino (found or made), 1 and *ino when it is a
+ * symbolic link to follow, or -errno. "name/" must name a directory, which O_CREAT cannot make. */
+static int open_create_in(struct inode *parent, const char *name, size_t len, uint32_t flags, uint32_t mode,
+                          struct inode **ino)
+{
+    int err = parent->iops && parent->iops->lookup ? parent->iops->lookup(parent, name, len, ino) : -ENOENT;
+    if (name_is_dot(name, len) || name_wants_dir(name, len)) {
+        if (!err) {
+            err = S_ISDIR((*ino)->mode) ? -EISDIR : -ENOTDIR;
+            inode_put(*ino);
+        }
+        return err == -ENOENT ? -EISDIR : err;
+    }
+    if (err == -ENOENT)
+        return parent->iops->create ? parent->iops->create(parent, name, len, S_IFREG |
+                                      (mode & 07777 & ~current()->umask), 0, ino) : -EROFS;
+    if (err)
+        return err;
+    if ((flags & O_EXCL) || (S_ISLNK((*ino)->mode) && (flags & O_NOFOLLOW))) {
+        err = (flags & O_EXCL) ? -EEXIST : -ELOOP;
+        inode_put(*ino);
+        return err;
+    }
+    return S_ISLNK((*ino)->mode) ? 1 : 0;
+}
+
+/* O_CREAT: find or create the last component. A symbolic link there is followed, and a
+ * dangling one makes its target be created (as Linux does), within the 40-link budget. */
 static int open_create(int64_t dirfd, const char *path, uint32_t flags, uint32_t mode, struct inode **out)
 {
-    struct inode *parent;
-    const char *name;
-    size_t len;
-    int err = at_parent(dirfd, path, &parent, &name, &len);
+    struct inode *start;
+    int err = at_dir(dirfd, path, &start);
     if (err)
-        return err == -EEXIST ? -EISDIR : err;
-    struct inode *ino;
-    err = name_is_dot(name, len) ? -EISDIR : parent->iops && parent->iops->lookup
-          ? parent->iops->lookup(parent, name, len, &ino) : -ENOENT;
-    if (err == -ENOENT) {
-        err = parent->iops && parent->iops->create
-              ? parent->iops->create(parent, name, len, S_IFREG | (mode & 07777 & ~current()->umask), 0, &ino)
-              : -EROFS;
-    } else if (!err && (flags & O_EXCL)) {
-        inode_put(ino);
-        err = -EEXIST;
-    } else if (!err && S_ISLNK(ino->mode)) {
-        inode_put(ino);
-        err = (flags & O_NOFOLLOW) ? -ELOOP : vfs_lookup(parent, name, LOOKUP_FOLLOW, &ino);
+        return err;
+    start = start ? inode_get(start) : NULL;
+    char *target = NULL;
+    for (int links = 0;; links++) {
+        struct inode *parent, *ino;
+        const char *name;
+        size_t len;
+        err = vfs_lookup_parent(start, path, &parent, &name, &len);
+        if (err) {
+            err = err == -EEXIST ? -EISDIR : err;      /* the path is "/" */
+            break;
+        }
+        err = open_create_in(parent, name, len, flags, mode, &ino);
+        if (err == 1) {
+            if (!target)
+                target = kmalloc(PATH_MAX);
+            long n = !target ? -ENOMEM : links >= 40 ? -ELOOP : ino->iops->readlink(ino, target, PATH_MAX - 1);
+            inode_put(ino);
+            if (n < 0) {
+                inode_put(parent);
+                err = (int)n;
+                break;
+            }
+            target[n] = 0;
+            path = target;
+            inode_put(start);
+            start = parent;     /* a relative target is resolved from the link's directory */
+            continue;
+        }
+        inode_put(parent);
+        if (!err)
+            *out = ino;
+        break;
     }
-    inode_put(parent);
-    if (!err)
-        *out = ino;
+    inode_put(start);
+    kfree(target);
     return err;
 }
 
@@ -144,11 +217,12 @@ SYSCALL(openat)
         err = -EISDIR;
     else if ((flags & O_TRUNC) && acc != O_RDONLY && S_ISREG(ino->mode))
         err = ino->iops && ino->iops->truncate ? ino->iops->truncate(ino, 0) : -EINVAL;
-    struct file *f = err ? NULL : file_open_inode(ino, flags, &err);
+    /* As Linux on 64-bit, open() always adds O_LARGEFILE (pipes do not get it). */
+    struct file *f = err ? NULL : file_open_inode(ino, flags | O_LARGEFILE, &err);
     inode_put(ino);
     if (!f)
         return err;
-    int fd = fd_install(fdt(), 0, f, flags & O_CLOEXEC);
+    int fd = fd_new(0, f, flags & O_CLOEXEC);
     if (fd < 0)
         file_put(f);
     return fd;
@@ -159,14 +233,21 @@ SYSCALL(close)
     return fd_close(fdt(), (int)a[0]);
 }
 
+/* As Linux: a range that leaves user space is EFAULT; otherwise the transfer goes as far as it
+ * can, so a buffer running into an unmapped page moves the bytes before it. */
+static bool io_range_ok(uint64_t buf, uint64_t n)
+{
+    return buf < USER_TOP && n <= USER_TOP - buf;
+}
+
 SYSCALL(read)
 {
     struct file *f = fd_file(a[0]);
     struct uio u = { a[1], false };
     if (!f)
         return -EBADF;
-    if ((int64_t)a[2] < 0)
-        return -EINVAL;
+    if (!io_range_ok(a[1], a[2]))
+        return -EFAULT;
     return file_read(f, &u, a[2]);
 }
 
@@ -176,9 +257,7 @@ SYSCALL(write)
     struct uio u = { a[1], false };
     if (!f)
         return -EBADF;
-    if ((int64_t)a[2] < 0)
-        return -EINVAL;
-    if (a[2] && vm_check_current(a[1], a[2]))
+    if (!io_range_ok(a[1], a[2]))
         return -EFAULT;
     return file_write(f, &u, a[2]);
 }
@@ -193,6 +272,15 @@ static long io_vector(uint64_t fd, uint64_t uiov, uint64_t cnt, bool writing, in
         return -EBADF;
     if (cnt > IOV_MAX)
         return -EINVAL;
+    /* Every length is checked before anything moves: their sum must fit in a signed size. */
+    uint64_t sum = 0;
+    for (uint64_t i = 0; i < cnt; i++) {
+        if (copy_from_user(&iov, uiov + i * sizeof iov, sizeof iov))
+            return -EFAULT;
+        if (iov.len > (uint64_t)INT64_MAX - sum)
+            return -EINVAL;
+        sum += iov.len;
+    }
     uint64_t saved = f->off;
     if (pos >= 0)
         f->off = (uint64_t)pos;
@@ -251,6 +339,10 @@ SYSCALL(lseek)
     uint32_t m = f->inode->mode;
     if (S_ISFIFO(m) || (S_ISCHR(m) && f->ops && f->ops->ioctl))
         return -ESPIPE;     /* pipes and terminals have no position */
+    if (S_ISCHR(m)) {
+        f->off = 0;         /* the memory devices: any seek "succeeds" and stays at 0 */
+        return 0;
+    }
     switch (a[2]) {
     case SEEK_SET: base = 0; break;
     case SEEK_CUR: base = (int64_t)f->off; break;
@@ -270,7 +362,7 @@ SYSCALL(dup)
     struct file *f = fd_file(a[0]);
     if (!f)
         return -EBADF;
-    int fd = fd_install(fdt(), 0, file_get(f), false);
+    int fd = fd_new(0, file_get(f), false);
     if (fd < 0)
         file_put(f);
     return fd;
@@ -280,12 +372,10 @@ SYSCALL(dup3)
 {
     int oldfd = (int)a[0], newfd = (int)a[1];
     struct file *f = fd_file(a[0]);
-    if (a[2] & ~(uint64_t)O_CLOEXEC)
+    if ((a[2] & ~(uint64_t)O_CLOEXEC) || oldfd == newfd)
         return -EINVAL;
-    if (!f || newfd < 0 || newfd >= NOFILE)
+    if (!f || newfd < 0 || newfd >= fd_limit())
         return -EBADF;
-    if (oldfd == newfd)
-        return -EINVAL;
     file_get(f);
     fd_close(fdt(), newfd);
     fd_install(fdt(), newfd, f, a[2] & O_CLOEXEC);
@@ -301,9 +391,9 @@ SYSCALL(fcntl)
     switch (a[1]) {
     case F_DUPFD:
     case F_DUPFD_CLOEXEC: {
-        if ((int64_t)a[2] < 0 || a[2] >= NOFILE)
+        if ((int64_t)a[2] < 0 || a[2] >= (uint64_t)fd_limit())
             return -EINVAL;
-        int nfd = fd_install(fdt(), (int)a[2], file_get(f), a[1] == F_DUPFD_CLOEXEC);
+        int nfd = fd_new((int)a[2], file_get(f), a[1] == F_DUPFD_CLOEXEC);
         if (nfd < 0)
             file_put(f);
         return nfd;
@@ -333,8 +423,8 @@ SYSCALL(pipe2)
     int err = pipe_create((uint32_t)a[1], ends);
     if (err)
         return err;
-    fds[0] = fd_install(fdt(), 0, ends[0], a[1] & O_CLOEXEC);
-    fds[1] = fds[0] < 0 ? -EMFILE : fd_install(fdt(), 0, ends[1], a[1] & O_CLOEXEC);
+    fds[0] = fd_new(0, ends[0], a[1] & O_CLOEXEC);
+    fds[1] = fds[0] < 0 ? -EMFILE : fd_new(0, ends[1], a[1] & O_CLOEXEC);
     if (fds[0] < 0 || fds[1] < 0) {
         if (fds[0] >= 0)
             fd_close(fdt(), fds[0]);
@@ -351,11 +441,17 @@ SYSCALL(pipe2)
     return 0;
 }
 
+#define FIONREAD 0x541B
+
 SYSCALL(ioctl)
 {
     struct file *f = fd_file(a[0]);
     if (!f)
         return -EBADF;
+    if (a[1] == FIONREAD && S_ISREG(f->inode->mode)) {
+        int32_t left = f->off < f->inode->size ? (int32_t)(f->inode->size - f->off) : 0;
+        return copy_to_user(a[2], &left, sizeof left);
+    }
     if (!f->ops || !f->ops->ioctl)
         return -ENOTTY;
     return f->ops->ioctl(f, a[1], a[2]);
@@ -431,24 +527,48 @@ SYSCALL(newfstatat)
     return err;
 }
 
-SYSCALL(faccessat)
+static long access_check(uint64_t dirfd, uint64_t upath, uint64_t mode, uint64_t flags)
 {
+    if (mode & ~(uint64_t)(R_OK | W_OK | X_OK))
+        return -EINVAL;
+    if (flags & ~(uint64_t)(AT_SYMLINK_NOFOLLOW | AT_EACCESS | AT_EMPTY_PATH))
+        return -EINVAL;
     char *path;
-    long r = path_in(a[1], &path);
+    long r = path_in(upath, &path);
     if (r < 0)
         return r;
-    if (a[2] & ~(uint64_t)(R_OK | W_OK | X_OK)) {
-        kfree(path);
-        return -EINVAL;
-    }
     struct inode *ino;
-    int err = at_lookup((int64_t)a[0], path, LOOKUP_FOLLOW, &ino);
+    int err;
+    if (!path[0] && (flags & AT_EMPTY_PATH)) {
+        struct file *f = (int64_t)dirfd == AT_FDCWD ? NULL : fd_file(dirfd);
+        err = (int64_t)dirfd == AT_FDCWD ? (ino = inode_get(current()->cwd), 0) : f ? (ino = inode_get(f->inode), 0)
+                                                                                  : -EBADF;
+    } else {
+        err = at_lookup((int64_t)dirfd, path, (flags & AT_SYMLINK_NOFOLLOW) ? 0 : LOOKUP_FOLLOW, &ino);
+    }
     kfree(path);
     if (err)
         return err;
     /* Every process runs as root: only execute permission can be missing. */
-    if ((a[2] & X_OK) && !S_ISDIR(ino->mode) && !(ino->mode & 0111))
+    if ((mode & X_OK) && !S_ISDIR(ino->mode) && !(ino->mode & 0111))
         err = -EACCES;
+    inode_put(ino);
+    return err;
+}
+
+SYSCALL(faccessat) { return access_check(a[0], a[1], a[2], 0); }
+SYSCALL(faccessat2) { return access_check(a[0], a[1], a[2], a[3]); }
+
+SYSCALL(truncate)
+{
+    struct inode *ino;
+    if ((int64_t)a[1] < 0)
+        return -EINVAL;
+    int err = attr_target((uint64_t)AT_FDCWD, a[0], LOOKUP_FOLLOW, &ino);
+    if (err)
+        return err;
+    err = S_ISDIR(ino->mode) ? -EISDIR : !S_ISREG(ino->mode) || !ino->iops || !ino->iops->truncate ? -EINVAL
+          : ino->iops->truncate(ino, a[1]);
     inode_put(ino);
     return err;
 }
@@ -502,16 +622,20 @@ SYSCALL(unlinkat)
     struct inode *parent;
     const char *name;
     size_t len;
+    bool rmdir = a[2] & AT_REMOVEDIR;
     int err = at_parent((int64_t)a[0], path, &parent, &name, &len);
     if (!err) {
-        bool rmdir = a[2] & AT_REMOVEDIR;
+        struct inode *victim;
         if (name_is_dot(name, len))
             err = rmdir ? (len == 1 ? -EINVAL : -ENOTEMPTY) : -EISDIR;
-        else
+        else if (!rmdir && name_wants_dir(name, len) && parent->iops->lookup(parent, name, len, &victim) == 0) {
+            err = S_ISDIR(victim->mode) ? -EISDIR : -ENOTDIR;   /* "file/" names no directory */
+            inode_put(victim);
+        } else
             err = parent->iops && parent->iops->unlink ? parent->iops->unlink(parent, name, len, rmdir) : -EROFS;
         inode_put(parent);
     } else if (err == -EEXIST) {
-        err = -EBUSY;       /* "/" itself */
+        err = rmdir ? -EBUSY : -EISDIR;     /* "/" itself */
     }
     kfree(path);
     return err;
@@ -531,7 +655,7 @@ SYSCALL(symlinkat)
     struct inode *parent;
     const char *name;
     size_t len;
-    int err = at_parent((int64_t)a[1], path, &parent, &name, &len);
+    int err = target[0] ? at_parent((int64_t)a[1], path, &parent, &name, &len) : -ENOENT;
     if (!err) {
         err = parent->iops && parent->iops->symlink ? parent->iops->symlink(parent, name, len, target) : -EROFS;
         inode_put(parent);
@@ -615,8 +739,12 @@ SYSCALL(renameat2)
     if (!err) {
         err = at_parent((int64_t)a[2], newp, &nd, &nn, &nl);
         if (!err) {
+            struct inode *src = NULL;
             if (name_is_dot(on, ol) || name_is_dot(nn, nl))
                 err = -EBUSY;
+            else if ((name_wants_dir(on, ol) || name_wants_dir(nn, nl)) &&
+                     od->iops->lookup(od, on, ol, &src) == 0 && !S_ISDIR(src->mode))
+                err = -ENOTDIR;     /* "file/" names no directory */
             else if (od->dev != nd->dev)
                 err = -EXDEV;
             else if ((a[4] & RENAME_NOREPLACE) && nd->iops->lookup(nd, nn, nl, &existing) == 0) {
@@ -625,6 +753,7 @@ SYSCALL(renameat2)
             } else {
                 err = od->iops && od->iops->rename ? od->iops->rename(od, on, ol, nd, nn, nl) : -EROFS;
             }
+            inode_put(src);
             inode_put(nd);
         }
         inode_put(od);
@@ -640,6 +769,7 @@ struct dirent_ctx {
     uint64_t ubuf, size, used;
     int err;
     bool full;          /* an entry did not fit */
+    const uint64_t *pos;    /* the directory position of the entry being emitted */
 };
 
 static int dirent_emit(void *arg, const char *name, size_t len, uint64_t ino, unsigned type)
@@ -652,7 +782,7 @@ static int dirent_emit(void *arg, const char *name, size_t len, uint64_t ino, un
         return 1;
     }
     memset(rec, 0, reclen);
-    int64_t off = 0;
+    int64_t off = (int64_t)*c->pos + 1;     /* where the next entry starts: lseek/seekdir work */
     uint16_t rl = (uint16_t)reclen;
     memcpy(rec, &ino, 8);
     memcpy(rec + 8, &off, 8);
@@ -674,8 +804,10 @@ SYSCALL(getdents64)
         return -EBADF;
     if (!S_ISDIR(f->inode->mode))
         return -ENOTDIR;
-    struct dirent_ctx c = { a[1], a[2], 0, 0, false };
+    struct dirent_ctx c = { a[1], a[2], 0, 0, false, &f->off };
     struct inode *d = f->inode;
+    if (d->nlink == 0)
+        return -ENOENT;     /* removed while open */
     if (!d->iops || !d->iops->readdir)
         return 0;
     d->iops->readdir(d, &f->off, dirent_emit, &c);

@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #define SYS_ioctl            29
+#define SYS_truncate         45
 #define SYS_getcwd           17
 #define SYS_dup              23
 #define SYS_dup3             24
@@ -111,6 +112,6 @@ SYSCALL(unlinkat); SYSCALL(symlinkat); SYSCALL(linkat); SYSCALL(ftruncate); SYSC
 SYSCALL(chdir); SYSCALL(fchdir); SYSCALL(fchmod); SYSCALL(fchmodat); SYSCALL(fchownat); SYSCALL(openat);
 SYSCALL(close); SYSCALL(pipe2); SYSCALL(getdents64); SYSCALL(lseek); SYSCALL(read); SYSCALL(readv);
 SYSCALL(pread64); SYSCALL(pwrite64); SYSCALL(sync); SYSCALL(fsync); SYSCALL(utimensat); SYSCALL(umask);
-SYSCALL(renameat2); SYSCALL(readlinkat); SYSCALL(ioctl);
+SYSCALL(renameat2); SYSCALL(readlinkat); SYSCALL(ioctl); SYSCALL(faccessat2); SYSCALL(truncate);
 
 #endif

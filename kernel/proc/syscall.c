@@ -95,7 +95,8 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
     [SYS_readlinkat] = sys_readlinkat,
     [SYS_ioctl] = sys_ioctl,
     [SYS_fdatasync] = sys_fsync,
-    [SYS_faccessat2] = sys_faccessat,
+    [SYS_faccessat2] = sys_faccessat2,
+    [SYS_truncate] = sys_truncate,
 };
 
 static uint64_t enosys_counts[NR_SYSCALLS + 1];
