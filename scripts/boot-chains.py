@@ -114,6 +114,8 @@ def sifive_skip_reason(c) -> Optional[str]:
         return "it types at the console (the sifive_u console-input case covers that path)"
     if getattr(c, "exclusive", False):
         return "it measures throughput on virt"
+    if getattr(c, "must_exit", False):
+        return "it needs a firmware that can power off (OpenSBI 1.1 on sifive_u cannot)"
     return SIFIVE_SKIP.get(c.name)
 
 
