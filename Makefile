@@ -86,8 +86,7 @@ $(BUILD)/kernel.sym: $(BUILD)/kernel.elf
 # Interactive boot. BOOTARGS and QEMU_EXTRA may be overridden on the command line.
 SMP       ?= 1
 MEM       ?= 256M
-# Until the userland has an /init, the demo shows processes printing and being preempted.
-BOOTARGS  ?= $(if $(wildcard $(BUILD)/rootfs/init),,spawn=/bin/ticker,/bin/spinner,/bin/hello)
+BOOTARGS  ?=
 QEMU_VIRT := $(QEMU) -machine virt -m $(MEM) -smp $(SMP) -nographic -bios default \
              -kernel $(BUILD)/kernel.bin
 run: deps

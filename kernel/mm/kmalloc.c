@@ -30,7 +30,7 @@ struct km_free {
 #define KM_POISON 0x6b667265655f6f6bUL
 
 static struct kmalloc_state {
-    /* SMP: one spinlock here guards every field below. */
+    /* Guarded by the kernel lock, like every caller (see docs/smp.md). */
     struct km_free *free[KM_NCLASSES];
     size_t pages_in_use;
 } km;

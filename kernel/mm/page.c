@@ -38,7 +38,7 @@ struct pa_range {
 };
 
 static struct page_state {
-    /* SMP: one spinlock here guards every field below. */
+    /* Guarded by the kernel lock, like every caller (see docs/smp.md). */
     struct page_span spans[PAGE_MAX_RAM];
     int nspans;
     struct free_page *free_list;

@@ -1,5 +1,5 @@
 /* The process table and the lifecycle: spawn, fork, exit, wait, fault.
- * One hart, interrupts off in the kernel: no locks yet (the SMP issue adds them). */
+ * All of it runs under the kernel lock (lib/spinlock.h), with interrupts off. */
 #include "proc/proc.h"
 #include "proc/sched.h"
 #include "proc/exec.h"

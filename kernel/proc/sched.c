@@ -69,11 +69,11 @@ static void sched_run(struct cpu *c, struct proc *p)
 static void sched_idle(struct cpu *c)
 {
     arch_mm_activate(arch_kernel_root(), 0, false);
-    __atomic_store_n(&c->idle, true, __ATOMIC_RELEASE);
+    __atomic_store_n(&c->idle, 1, __ATOMIC_RELEASE);
     spin_unlock(&kernel_lock);
     arch_wait_for_interrupt();
     spin_lock(&kernel_lock);
-    __atomic_store_n(&c->idle, false, __ATOMIC_RELEASE);
+    __atomic_store_n(&c->idle, 0, __ATOMIC_RELEASE);
 }
 
 /* One runnable process needs one hart: wake a single idle one (waking them all would only
@@ -82,7 +82,10 @@ void sched_kick(void)
 {
     struct cpu *self = this_cpu();
     for (uint32_t i = 0; i < MAX_HARTS; i++) {
-        if (&cpus[i] != self && __atomic_load_n(&cpus[i].idle, __ATOMIC_ACQUIRE)) {
+        /* Claim the idle hart, so the next kick (same lock hold) wakes another one. */
+        uint32_t idle = 1;
+        if (&cpus[i] != self && __atomic_compare_exchange_n(&cpus[i].idle, &idle, 0, false,
+                                                            __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
             arch_send_ipi(1UL << i);
             return;
         }

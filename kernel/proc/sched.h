@@ -14,7 +14,7 @@ struct cpu {
     uint32_t hartid;
     uint32_t index;             /* position in cpus[] */
     bool online;
-    bool idle;                  /* waiting in wfi without the kernel lock */
+    uint32_t idle;              /* 1: waiting in wfi without the kernel lock (a word: RV64 has no byte CAS) */
     int intr_depth;             /* intr_push nesting */
     bool intr_was_on;
     bool need_resched;          /* set by the tick, acted on before returning to U-mode */

@@ -128,6 +128,7 @@ SYSCALL(futex)
             if (procs[i].state == PROC_SLEEPING && procs[i].wait_chan == &futex_keys[i] &&
                 futex_keys[i].mm == p->mm && futex_keys[i].uaddr == uaddr) {
                 procs[i].state = PROC_RUNNABLE;
+                sched_kick();
                 woken++;
             }
         }

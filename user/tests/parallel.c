@@ -8,7 +8,7 @@
 #include <unistd.h>
 #include <sys/wait.h>
 
-#define WORK 60000000UL
+#define WORK 120000000UL
 
 static double now(void)
 {
@@ -61,8 +61,14 @@ static double run(int n)
 int main(void)
 {
     int n = harts_online();
+    /* Best of several runs: a busy host can only slow a run down, never speed it up. */
     run(1);                     /* warm up */
     double t1 = run(1), tn = run(n);
+    for (int i = 0; i < 2; i++) {
+        double a = run(1), b = run(n);
+        t1 = a < t1 ? a : t1;
+        tn = b < tn ? b : tn;
+    }
     double speedup = n * t1 / tn;
     printf("parallel: %d harts, one child %.3f s, %d children %.3f s, throughput x%.2f\n", n, t1, n, tn, speedup);
     if (n < 2)

@@ -173,13 +173,18 @@ void arch_tlb_flush_kernel_new(uint64_t va, uint64_t size)
         cpu_sfence_page(va + off);
 }
 
+/* Looked up in the table this hart has loaded: kernel addresses, and user pages the kernel
+ * touches with SUM set (copy_to_user after another hart mapped the page). */
 bool arch_kernel_fault_is_stale(uint64_t va, bool write, bool exec)
 {
     paddr_t pa;
     unsigned prot;
-    if (va < KERNEL_HALF || !pt_lookup(mmu.root, va, &pa, &prot))
+    pte_t *root = pa_to_kva((csr_read(satp) & SATP_PPN_MASK) << PAGE_SHIFT);
+    if (!pt_lookup(root, va, &pa, &prot))
         return false;
     if ((write && !(prot & VM_WRITE)) || (exec && !(prot & VM_EXEC)) || (!write && !exec && !(prot & VM_READ)))
+        return false;
+    if (va < KERNEL_HALF && (!(prot & VM_USER) || !(csr_read(sstatus) & SSTATUS_SUM)))
         return false;
     cpu_sfence_page(va & ~(PAGE_SIZE - 1));
     return true;

@@ -49,10 +49,9 @@ void arch_smp_start(const struct machine_info *mi, unsigned max_harts)
             kprintf("rvix: hart %u did not start (SBI error %ld)\n", h->hartid, err);
             continue;
         }
-        if (!smp_wait_online(next)) {
-            kprintf("rvix: hart %u did not come online\n", h->hartid);
-            continue;
-        }
+        /* A hart that is only slow keeps its slot (and stack): the next one gets another. */
+        if (!smp_wait_online(next))
+            kprintf("rvix: hart %u did not come online in time\n", h->hartid);
         next++;
     }
 }
@@ -76,7 +75,7 @@ void arch_send_ipi(uint64_t cpu_mask)
  * holds the kernel lock, posts the range, sends each target an S-mode IPI and waits until
  * every target has flushed and cleared its bit. Targets flush in arch_tlb_shootdown_poll,
  * called from the IPI's trap and from the spin-wait loop, so a hart waiting for the kernel
- * lock still answers. tlb=rfence uses SBI RFENCE instead (see docs/memory.md for why it is
+ * lock still answers. tlb=rfence uses SBI RFENCE instead (see docs/smp.md for why it is
  * not the default with OpenSBI 1.1). */
 static struct {
     uint64_t va, size;
