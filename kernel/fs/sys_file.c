@@ -77,19 +77,29 @@ static long path_in(uint64_t upath, char **out)
     return n;
 }
 
-/* The directory a *at() call starts from: the cwd for AT_FDCWD, else the descriptor's directory. */
-static int at_dir(int64_t dirfd, const char *path, struct inode **dir)
+/* The open file of a descriptor that must name a directory. */
+static int fd_dir(uint64_t fd, struct file **out)
 {
-    *dir = NULL;
-    if (path[0] == '/' || dirfd == AT_FDCWD)
-        return 0;
-    struct file *f = fd_file((uint64_t)dirfd);
+    struct file *f = fd_file(fd);
     if (!f)
         return -EBADF;
     if (!S_ISDIR(f->inode->mode))
         return -ENOTDIR;
-    *dir = f->inode;
+    *out = f;
     return 0;
+}
+
+/* The directory a *at() call starts from: the cwd for AT_FDCWD, else the descriptor's directory. */
+static int at_dir(int64_t dirfd, const char *path, struct inode **dir)
+{
+    struct file *f;
+    *dir = NULL;
+    if (path[0] == '/' || dirfd == AT_FDCWD)
+        return 0;
+    int err = fd_dir((uint64_t)dirfd, &f);
+    if (!err)
+        *dir = f->inode;
+    return err;
 }
 
 static int at_lookup(int64_t dirfd, const char *path, int flags, struct inode **out)
@@ -799,11 +809,10 @@ static int dirent_emit(void *arg, const char *name, size_t len, uint64_t ino, un
 
 SYSCALL(getdents64)
 {
-    struct file *f = fd_file(a[0]);
-    if (!f)
-        return -EBADF;
-    if (!S_ISDIR(f->inode->mode))
-        return -ENOTDIR;
+    struct file *f;
+    int err = fd_dir(a[0], &f);
+    if (err)
+        return err;
     struct dirent_ctx c = { a[1], a[2], 0, 0, false, &f->off };
     struct inode *d = f->inode;
     if (d->nlink == 0)
@@ -818,6 +827,13 @@ SYSCALL(getdents64)
     return (long)c.used;
 }
 
+/* Takes over the caller's reference to dir. */
+static void set_cwd(struct inode *dir)
+{
+    inode_put(current()->cwd);
+    current()->cwd = dir;
+}
+
 SYSCALL(chdir)
 {
     char *path;
@@ -827,23 +843,18 @@ SYSCALL(chdir)
     struct inode *ino;
     int err = vfs_lookup(NULL, path, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &ino);
     kfree(path);
-    if (err)
-        return err;
-    inode_put(current()->cwd);
-    current()->cwd = ino;
-    return 0;
+    if (!err)
+        set_cwd(ino);
+    return err;
 }
 
 SYSCALL(fchdir)
 {
-    struct file *f = fd_file(a[0]);
-    if (!f)
-        return -EBADF;
-    if (!S_ISDIR(f->inode->mode))
-        return -ENOTDIR;
-    inode_put(current()->cwd);
-    current()->cwd = inode_get(f->inode);
-    return 0;
+    struct file *f;
+    int err = fd_dir(a[0], &f);
+    if (!err)
+        set_cwd(inode_get(f->inode));
+    return err;
 }
 
 struct find_ctx {
