@@ -109,16 +109,40 @@ static void boot_start_processes(const char *bootargs)
         kprintf("kernel: cannot start init %s: error %d\n", init, -pid);
 }
 
-/* crash=kernel-fault: a deliberate bad load, so the tests can check the panic report
- * (cause, registers, symbolized backtrace, power-off) end to end. */
+/* crash=kernel-fault and crash=stack-overflow: deliberate kernel faults, so the tests can
+ * check the panic report (cause, registers, symbolized backtrace, power-off) end to end. */
+static int __attribute__((noinline)) boot_crash_recurse(int depth)
+{
+    volatile char frame[512];
+    frame[0] = (char)depth;
+    if (depth > (1 << 20))      /* far deeper than any kernel stack: the guard page comes first */
+        return 0;
+    return boot_crash_recurse(depth + 1) + frame[0];
+}
+
+static struct context crash_ctx, crash_back;
+
+static void boot_crash_on_kstack(void)
+{
+    boot_crash_recurse(0);
+}
+
 static void __attribute__((noinline)) boot_crash_test(const char *bootargs)
 {
     char what[32];
-    if (!cmdline_get(bootargs, "crash", what, sizeof what) || strcmp(what, "kernel-fault") != 0)
+    uint64_t top;
+    if (!cmdline_get(bootargs, "crash", what, sizeof what))
         return;
-    kprintf("rvix: crash=kernel-fault: loading from an unmapped kernel address\n");
-    volatile uint64_t *bad = (volatile uint64_t *)(KERNEL_HALF + 0x1000);
-    (void)*bad;
+    if (strcmp(what, "kernel-fault") == 0) {
+        kprintf("rvix: crash=kernel-fault: loading from an unmapped kernel address\n");
+        volatile uint64_t *bad = (volatile uint64_t *)(KERNEL_HALF + 0x1000);
+        (void)*bad;
+    } else if (strcmp(what, "stack-overflow") == 0 && arch_kstack_map(NPROC, &top)) {
+        /* A process-style kernel stack (slot NPROC is never a process's), recursed off its end. */
+        kprintf("rvix: crash=stack-overflow: unbounded recursion on a kernel stack\n");
+        arch_context_init(&crash_ctx, top, boot_crash_on_kstack);
+        switch_context(&crash_back, &crash_ctx);
+    }
 }
 
 void kmain(uint64_t hartid, uint64_t dtb_pa)

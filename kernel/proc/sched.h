@@ -9,6 +9,8 @@
 struct proc;
 
 struct cpu {
+    uint64_t trap_stack_top;    /* first: trapvec.S finds these at 0(tp) and 8(tp). */
+    uint64_t trap_stack_bottom; /* kernel-mode traps save their frame on this stack */
     struct proc *proc;          /* running process; NULL while in the scheduler loop */
     struct context sched_ctx;   /* where switch_context resumes the scheduler loop */
     uint32_t hartid;

@@ -46,6 +46,8 @@ void arch_mmu_init(const struct machine_info *mi);
 void *arch_mmio_map(uint64_t pa, uint64_t size);
 bool arch_kstack_map(int slot, uint64_t *top);
 void arch_kstack_unmap(int slot);
+/* Is va in the unmapped page below some kernel stack? */
+bool arch_kstack_guard(uint64_t va);
 uint64_t *arch_kernel_root(void);
 int arch_asid_bits(void);
 /* Load an address space; flush its ASID first when it was just (re)assigned. */

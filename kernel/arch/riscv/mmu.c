@@ -204,6 +204,12 @@ void *arch_mmio_map(uint64_t pa, uint64_t size)
     return (void *)(va + (pa - base));
 }
 
+bool arch_kstack_guard(uint64_t va)
+{
+    uint64_t slot_size = (KSTACK_PAGES + 1) * PAGE_SIZE;
+    return va >= KSTACK_AREA && va < KSTACK_AREA + KSTACK_AREA_SIZE && (va - KSTACK_AREA) % slot_size < PAGE_SIZE;
+}
+
 static uint64_t kstack_base(int slot)
 {
     return KSTACK_AREA + (uint64_t)slot * (KSTACK_PAGES + 1) * PAGE_SIZE + PAGE_SIZE;

@@ -35,6 +35,10 @@ _Static_assert(__builtin_offsetof(struct context, sp) == CTX_SP, "ctx sp");
 _Static_assert(__builtin_offsetof(struct context, s) == CTX_S0, "ctx s0");
 _Static_assert(sizeof(struct context) == CTX_SIZE, "ctx size");
 _Static_assert(__builtin_offsetof(struct fpu_state, fcsr) == 256, "fpu fcsr");
+_Static_assert(__builtin_offsetof(struct cpu, trap_stack_top) == CPU_TRAP_STACK_TOP, "cpu trap stack");
+_Static_assert(__builtin_offsetof(struct cpu, trap_stack_bottom) == CPU_TRAP_STACK_BOTTOM, "cpu trap stack");
+
+static uint8_t trap_stacks[MAX_HARTS][TRAP_STACK_SIZE] __attribute__((aligned(16)));
 
 extern char trap_vector[];
 
@@ -77,6 +81,9 @@ static uint64_t trap_table_time;   /* when the boot hart installed the vector, i
 
 void arch_trap_init_hart(void)
 {
+    struct cpu *c = this_cpu();
+    c->trap_stack_bottom = (uint64_t)trap_stacks[c->index];
+    c->trap_stack_top = c->trap_stack_bottom + TRAP_STACK_SIZE;
     csr_write(sscratch, 0);
     csr_write(stvec, (uint64_t)trap_vector | STVEC_MODE_DIRECT);
     trap_table_time = cpu_time();
@@ -260,6 +267,11 @@ void trap_kernel(struct trapframe *tf)
         trap_probe_faulted = true;
         tf->epc += 4;
         return;
+    }
+    if (arch_kstack_guard(tf->tval) && tf->cause != EXC_ILLEGAL_INST) {
+        struct proc *p = current();
+        kprintf("\npanic: kernel stack overflow: pid %d ran into the guard page at %#lx\n",
+                p ? p->pid : -1, tf->tval);
     }
     kprintf("\npanic: kernel trap: %s scause=%#lx sepc=%#lx stval=%#lx hart=%u\n",
             trap_cause_name(tf->cause), tf->cause, tf->epc, tf->tval, this_cpu()->hartid);

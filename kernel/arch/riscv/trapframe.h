@@ -18,6 +18,11 @@
 #define TF_KTP     280   /* the hart's kernel tp, reloaded on entry from U-mode */
 #define TF_SIZE    288
 
+/* struct cpu (proc/sched.h) starts with the top of this hart's trap stack, for trapvec.S. */
+#define CPU_TRAP_STACK_TOP    0
+#define CPU_TRAP_STACK_BOTTOM 8
+#define TRAP_STACK_SIZE       8192
+
 #define CTX_RA     0
 #define CTX_SP     8
 #define CTX_S0     16    /* s0..s11 follow */

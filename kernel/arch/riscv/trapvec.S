@@ -111,13 +111,26 @@ trap_return_user:
     ld      sp, TF_SP(sp)
     sret
 
-    /* From S-mode: keep the kernel stack; a frame of the same shape goes below sp. */
+    /* From S-mode: the frame goes on this hart's trap stack, not the interrupted stack, so a
+     * fault caused by a kernel stack running into its guard page can still be reported. A trap
+     * taken while already on the trap stack (nested) pushes below the current sp instead. */
 trap_from_s:
-    csrrw   sp, CSR_SSCRATCH, sp        /* back to the kernel sp; sscratch = 0 again */
-    addi    sp, sp, -TF_SIZE
-    SAVE_GPRS sp
+    csrrw   sp, CSR_SSCRATCH, sp        /* back to the interrupted sp; sscratch = 0 */
+    csrw    CSR_SSCRATCH, t0            /* borrow t0 for a moment (no fault can happen here) */
+    ld      t0, CPU_TRAP_STACK_TOP(tp)
+    bgtu    sp, t0, 1f                  /* above the trap stack: switch to it */
+    ld      t0, CPU_TRAP_STACK_BOTTOM(tp)
+    bgtu    sp, t0, 2f                  /* inside it: nested, stay */
+1:  ld      t0, CPU_TRAP_STACK_TOP(tp)
+    addi    t0, t0, -TF_SIZE
+    sd      sp, TF_SP(t0)
+    mv      sp, t0
+    j       3f
+2:  addi    sp, sp, -TF_SIZE
     addi    t0, sp, TF_SIZE
     sd      t0, TF_SP(sp)
+3:  csrrw   t0, CSR_SSCRATCH, zero      /* t0 back; sscratch = 0: "in the kernel" again */
+    SAVE_GPRS sp
     csrr    t0, CSR_SEPC
     sd      t0, TF_EPC(sp)
     csrr    t0, CSR_SSTATUS
@@ -133,5 +146,5 @@ trap_from_s:
     ld      t0, TF_STATUS(sp)
     csrw    CSR_SSTATUS, t0
     LOAD_GPRS sp
-    addi    sp, sp, TF_SIZE
+    ld      sp, TF_SP(sp)
     sret
