@@ -2,15 +2,16 @@
 """Run the rvix micro-benchmarks (user/bench/) and print one table (docs/benchmarks.md).
 
   scripts/bench.py              the full suite (make bench):
-                                  1. QEMU with -icount shift=0: guest instructions per operation
+                                  1. QEMU with -icount shift=0,sleep=off: guest instructions per operation
                                      and the kernel's event counters (/proc/counters);
                                   2. QEMU in real time: ns per operation, median of 5 passes;
                                   3. the host build, natively: ns per operation, median of 5;
-                                  4. boot cost in instructions (-icount, gdb at the kernel entry);
+                                  4. boot cost in instructions (-icount, QEMU's execution log);
                                 prints the table and writes build/bench/results.md (and .json)
   scripts/bench.py --smoke      every benchmark once in the guest with tiny counts; prints
                                 PASS bench/<name> or FAIL bench/<name>: why (for make test)
-  scripts/bench.py --trapflow   boot the trap-flow scenario with trace=1 and render it with
+  scripts/bench.py --trapflow   boot the trap-flow scenario with trace=1 (under -icount, so
+                                time stamps count instructions) and render it with
                                 scripts/trapflow into build/trapflow.{txt,svg} (make trapflow)
 
 Options: --skip-wall, --skip-host, --skip-boot (parts of the full suite), --verbose.
@@ -25,7 +26,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -35,10 +35,8 @@ from typing import Dict, List, Optional, Tuple
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 QEMU = os.environ.get("QEMU", "qemu-system-riscv64")
-GDB = "gdb-multiarch"
 BUILD = "build"
 KERNEL = os.path.join(BUILD, "kernel.bin")
-KERNEL_ASM = os.path.join(BUILD, "kernel.asm")
 OUT_DIR = os.path.join(BUILD, "bench")
 HOST_DIR = os.path.join(BUILD, "bench-host")
 ARGS_FILE = "platform/qemu-virt/qemu.args"
@@ -79,7 +77,9 @@ def qemu_base_args() -> List[str]:
 def qemu_command(bootargs: str, icount: bool, extra: Optional[List[str]] = None) -> List[str]:
     cmd = [QEMU] + qemu_base_args() + ["-bios", "default", "-kernel", KERNEL, "-append", bootargs]
     if icount:
-        cmd += ["-icount", "shift=0"]
+        # One instruction = 1 ns of virtual time. sleep=off: an idle hart jumps to the next timer
+        # deadline at once instead of waiting in real time, so runs repeat exactly.
+        cmd += ["-icount", "shift=0,sleep=off"]
     return cmd + (extra or [])
 
 
@@ -93,6 +93,7 @@ class Boot:
         self.timed_out = False
         self.error = ""
         self.seconds = 0.0
+        self.partial = ""       # output after the last newline (a prompt, say)
 
 
 def kill_group(p: subprocess.Popen) -> None:
@@ -103,34 +104,62 @@ def kill_group(p: subprocess.Popen) -> None:
 
 
 def run_console(cmd: List[str], timeout: float, log_path: str, done: Optional[str] = None,
-                on_start=None, grace: float = 5.0) -> Boot:
+                grace: float = 5.0, respond=None) -> Boot:
     """Run cmd (QEMU or a host program), log its output, stop when it exits, when a line
     containing `done` was seen (after `grace` seconds for it to exit by itself), or at the
-    timeout. on_start(popen, boot) runs once the process is started (for gdb)."""
+    timeout. respond=(regex, bytes, seconds): once the output not yet ended by a newline
+    matches the regex (a prompt), type the bytes that many seconds later."""
     b = Boot()
     seen = threading.Event()
     started = time.monotonic()
     try:
         p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                             stdin=subprocess.DEVNULL, start_new_session=True)
+                             stdin=subprocess.PIPE if respond else subprocess.DEVNULL, start_new_session=True)
     except OSError as e:
         b.error = "cannot start %s: %s" % (cmd[0], e)
         return b
 
+    answer = [respond] if respond else []
+
+    def type_in(data: bytes) -> None:
+        try:
+            p.stdin.write(data)
+            p.stdin.flush()
+        except (OSError, ValueError):
+            pass
+
     def reader() -> None:
-        with open(log_path, "w", encoding="utf-8") as log:
-            for raw in iter(p.stdout.readline, b""):
-                line = raw.decode("utf-8", "replace").replace("\r", "").rstrip("\n")
-                b.lines.append(line)
-                log.write(line + "\n")
+        # Raw reads, not readline: a prompt is a line without its newline yet (b.partial).
+        fd = p.stdout.fileno()
+        pending = b""
+        with open(log_path, "wb") as log:
+            while True:
+                try:
+                    chunk = os.read(fd, 65536)
+                except OSError:
+                    break
+                if not chunk:
+                    break
+                chunk = chunk.replace(b"\r", b"")
+                log.write(chunk)
                 log.flush()
-                if done is not None and done in line:
-                    seen.set()
+                parts = (pending + chunk).split(b"\n")
+                pending = parts.pop()
+                for raw in parts:
+                    line = raw.decode("utf-8", "replace")
+                    b.lines.append(line)
+                    if done is not None and done in line:
+                        seen.set()
+                b.partial = pending.decode("utf-8", "replace")
+                if answer and answer[0][0].search(b.partial):
+                    threading.Timer(answer[0][2], type_in, (answer[0][1],)).start()
+                    answer.clear()
+        if pending:
+            b.lines.append(pending.decode("utf-8", "replace"))
+            b.partial = ""
 
     t = threading.Thread(target=reader, daemon=True)
     t.start()
-    if on_start is not None:
-        on_start(p, b)
     deadline = started + timeout * TIMEOUT_SCALE
     while True:
         if p.poll() is not None:
@@ -155,9 +184,9 @@ def run_console(cmd: List[str], timeout: float, log_path: str, done: Optional[st
 
 
 def boot_guest(bootargs: str, icount: bool, timeout: float, log_name: str, done: Optional[str] = None,
-               extra: Optional[List[str]] = None, on_start=None) -> Boot:
+               extra: Optional[List[str]] = None) -> Boot:
     return run_console(qemu_command(bootargs, icount, extra), timeout, os.path.join(OUT_DIR, log_name),
-                       done=done, on_start=on_start)
+                       done=done)
 
 
 def boot_problems(b: Boot, what: str) -> List[str]:
@@ -337,127 +366,98 @@ def smoke(verbose: bool) -> int:
 # ---------------------------------------------------------------------------------------------
 # Boot cost: instructions from reset, at the kernel entry and later, read under -icount
 
-def free_port() -> int:
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-def idle_wfi_address() -> Optional[int]:
-    """The wfi in sched_loop (where the hart idles when nothing is runnable), from kernel.asm."""
-    fn = None
+def singlestep_count(bootargs: str, stop_pc: int, log_name: str, timeout: float) -> Tuple[Optional[int], str]:
+    """Boot with one instruction per translation block and QEMU's execution log, and count
+    the instructions executed from reset until the first time pc == stop_pc (not counting
+    that one). An instruction that traps is logged, and so counted, once per attempt."""
+    cmd = qemu_command(bootargs, icount=False, extra=["-singlestep", "-d", "exec,nochain", "-D", "/dev/stderr"])
+    needle = ("/%016x/" % stop_pc).encode()
+    count, found, why = 0, None, ""
+    started = time.monotonic()
     try:
-        with open(KERNEL_ASM) as f:
-            for ln in f:
-                m = re.match(r"^([0-9a-f]+) <(\S+)>:$", ln)
-                if m:
-                    fn = m.group(2)
-                    continue
-                m = re.match(r"^([0-9a-f]+):\s+10500073\s+wfi", ln)
-                if m and fn == "sched_loop":
-                    return int(m.group(1), 16)
-    except OSError:
-        return None
-    return None
-
-
-def gdb_minstret(port: int, breaks: List[int], timeout: float) -> Tuple[List[Optional[int]], str]:
-    """Attach gdb to a QEMU started with -S; stop at each address in turn and read minstret,
-    which under -icount shift=0 is QEMU's instruction count (virtual nanoseconds: any time
-    the hart spent idle is added too). Then let the guest run on."""
-    script = ["set architecture riscv:rv64", "set pagination off", "set confirm off",
-              "target remote 127.0.0.1:%d" % port]
-    for i, addr in enumerate(breaks):
-        script += ["hbreak *0x%x" % addr, "continue", "echo @@stop%d\\n" % i,
-                   "info registers minstret", "delete"]
-    script += ["detach", "quit"]
-    cmd = [GDB, "-q", "-nx", "-batch"] + sum((["-ex", s] for s in script), [])
+        p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+                             start_new_session=True)
+    except OSError as e:
+        return None, "cannot start %s: %s" % (QEMU, e)
+    deadline = started + timeout * TIMEOUT_SCALE
     try:
-        out = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                             timeout=timeout * TIMEOUT_SCALE).stdout.decode("utf-8", "replace")
-    except (OSError, subprocess.TimeoutExpired) as e:
-        return [None] * len(breaks), "gdb: %s" % e
-    vals: List[Optional[int]] = []
-    for i in range(len(breaks)):
-        m = re.search(r"@@stop%d\s*\nminstret\s+0x[0-9a-f]+\s+(\d+)" % i, out)
-        vals.append(int(m.group(1)) if m else None)
-    return vals, out
+        for line in p.stderr:
+            if line.startswith(b"Trace "):
+                if needle in line:
+                    found = count
+                    break
+                count += 1
+                if not count & 0xfffff and time.monotonic() > deadline:
+                    why = "timed out after %d instructions" % count
+                    break
+            elif count == 0 and b"singlestep" in line.lower():
+                why = line.decode("utf-8", "replace").strip()
+    finally:
+        kill_group(p)
+        p.wait()
+    with open(os.path.join(OUT_DIR, log_name), "w") as f:
+        f.write("%s\n%s after %.1fs: %s\n" % (" ".join(cmd), "stopped at 0x%x" % stop_pc if found is not None
+                                               else "never reached 0x%x" % stop_pc, time.monotonic() - started,
+                                               found if found is not None else why))
+    return found, why or "pc 0x%x never executed" % stop_pc
+
+
+PROMPT_RE = re.compile(r"[#$] $")
 
 
 def boot_cost(verbose: bool) -> Tuple[List[dict], List[str]]:
-    """Rows for the table and notes. Three boots, all with -icount shift=0."""
+    """Rows for the table and notes: where the instructions of a boot go."""
     rows, notes = [], []
-    # 1. /bench/hello as init prints rdinstret (everything since reset) first thing in main.
+    # 1. Reset to the kernel's first instruction: counted one by one (no -icount needed).
+    entry, why = singlestep_count("init=/bench/hello", KERNEL_LOAD, "boot-entry.log", 180)
+    if entry is None:
+        notes.append("boot: could not count the instructions before the kernel entry: %s" % why)
+    else:
+        rows.append({"op": "boot: reset to kernel entry (ROM + OpenSBI)", "instr": entry})
+
+    # 2. /bench/hello as init prints rdinstret first thing in main: under -icount with
+    # sleep=off that is the number of instructions since reset (nothing idled before).
     b = boot_guest("init=/bench/hello", icount=True, timeout=60, log_name="boot-hello.log",
                    done="no processes left")
     m = None
     for ln in b.lines:
         m = re.match(r"^hello pid=\d+ instret=(\d+) ", ln.strip()) or m
-    hello_total = int(m.group(1)) if m else None
-    if hello_total is None:
+    if m is None:
         notes.append("boot: /bench/hello printed no instret line (see %s/boot-hello.log)" % OUT_DIR)
-
-    have_gdb = shutil.which(GDB) is not None
-    entry = None
-    if not have_gdb:
-        notes.append("boot: %s not installed; the firmware's share is not separated" % GDB)
+    elif entry is not None:
+        rows.append({"op": "boot: kernel entry to main() of init=/bench/hello", "instr": int(m.group(1)) - entry})
     else:
-        # 2. The same boot stopped by gdb at the kernel's first instruction.
-        port = free_port()
-        got: Dict[str, object] = {}
+        rows.append({"op": "boot: reset to main() of init=/bench/hello", "instr": int(m.group(1))})
 
-        def attach(p, boot):
-            time.sleep(0.3)
-            got["vals"], got["out"] = gdb_minstret(port, [KERNEL_LOAD], 60)
-
-        run_console(qemu_command("init=/bench/hello", True, ["-S", "-gdb", "tcp:127.0.0.1:%d" % port]),
-                    90, os.path.join(OUT_DIR, "boot-entry.log"), done="no processes left", on_start=attach)
-        entry = got.get("vals", [None])[0]
-        if entry is None:
-            notes.append("boot: gdb could not read minstret at 0x%x" % KERNEL_LOAD)
-            if verbose:
-                print(got.get("out", ""))
-    if entry is not None:
-        rows.append({"op": "boot: reset to kernel entry (ROM + OpenSBI)", "instr": entry})
-    if hello_total is not None:
-        if entry is not None:
-            rows.append({"op": "boot: kernel entry to main() of init=/bench/hello", "instr": hello_total - entry})
-        else:
-            rows.append({"op": "boot: reset to main() of init=/bench/hello", "instr": hello_total})
-
-    # 3. To the shell prompt: the default init (/init) starts the shell; with no input the
-    # machine goes idle once the prompt is shown. The first wfi in sched_loop marks it.
+    # 3. To the shell prompt: the default init starts the shell, which prints its prompt and
+    # blocks reading the console; then nothing is runnable and the trace (trace=1) records
+    # "switch ... to=idle". Its time stamp is virtual time = instructions since reset. The
+    # command that prints the trace is typed a second later, when the hart is long idle.
     rootfs = os.path.join(BUILD, "rootfs")
-    has_init = any(os.path.exists(os.path.join(rootfs, p)) for p in ("init", "sbin/init"))
-    has_sh = os.path.exists(os.path.join(rootfs, "bin/sh"))
-    wfi = idle_wfi_address()
-    if not (has_init and has_sh):
-        notes.append("boot to the shell prompt: not measured, the initramfs has no %s"
-                     % ("/init" if not has_init else "/bin/sh"))
-    elif not have_gdb or wfi is None:
-        notes.append("boot to the shell prompt: not measured (needs %s and the idle wfi in %s)" % (GDB, KERNEL_ASM))
+    if not (os.path.exists(os.path.join(rootfs, "init")) and os.path.exists(os.path.join(rootfs, "bin/sh"))):
+        notes.append("boot to the shell prompt: not measured, the initramfs has no /init or /bin/sh")
+        return rows, notes
+    b = run_console(qemu_command("trace=1", True), 90, os.path.join(OUT_DIR, "boot-prompt.log"),
+                    done="kernel: power off", respond=(PROMPT_RE, b"cat /proc/trace\npoweroff\n", 1.0))
+    trace = []
+    for ln in b.lines:
+        m = re.match(r"^(\d+) \d+ (\w+)(.*)$", ln.strip())
+        if m:
+            trace.append((int(m.group(1)), m.group(2), dict(kv.split("=", 1) for kv in m.group(3).split() if "=" in kv)))
+    idle = next((i for i, (_, ev, kv) in enumerate(trace) if ev == "switch" and kv.get("to") == "idle"), None)
+    if idle is None:
+        notes.append("boot to the shell prompt: no 'switch ... to=idle' in the trace (see %s/boot-prompt.log)" % OUT_DIR)
+        return rows, notes
+    ns, _, kv = trace[idle]
+    who = kv.get("from", "?")
+    calls = [int(k.get("nr", -1)) for _, ev, k in trace[:idle] if ev == "syscall" and k.get("pid") == who]
+    if entry is not None:
+        rows.append({"op": "boot: kernel entry to the shell prompt (trace=1)", "instr": ns - entry})
     else:
-        port = free_port()
-        got = {}
-
-        def attach2(p, boot):
-            time.sleep(0.3)
-            got["vals"], got["out"] = gdb_minstret(port, [KERNEL_LOAD, wfi], 60)
-            got["console"] = list(boot.lines)
-            kill_group(p)
-
-        run_console(qemu_command("", True, ["-S", "-gdb", "tcp:127.0.0.1:%d" % port]), 90,
-                    os.path.join(OUT_DIR, "boot-prompt.log"), on_start=attach2)
-        vals = got.get("vals", [None, None])
-        console = [ln for ln in got.get("console", []) if ln.strip()]
-        last = console[-1] if console else ""
-        if vals[0] is None or vals[1] is None:
-            notes.append("boot to the shell prompt: gdb did not stop at the idle loop")
-        else:
-            rows.append({"op": "boot: kernel entry to the shell prompt (first idle)", "instr": vals[1] - vals[0]})
-            notes.append("boot to the shell prompt: console's last line when the hart first idled: %r" % last)
+        rows.append({"op": "boot: reset to the shell prompt (trace=1)", "instr": ns})
+    if calls[-2:] != [64, 63]:
+        notes.append("boot to the shell prompt: pid %s's last calls before the first idle were %s, not write "
+                     "(the prompt) then read" % (who, calls[-2:]))
     return rows, notes
 
 
@@ -516,6 +516,8 @@ def environment() -> List[str]:
         env.append("QEMU: " + v)
     except (OSError, subprocess.TimeoutExpired, IndexError):
         pass
+    u = os.uname()
+    env.append("host kernel: %s %s %s" % (u.sysname, u.release, u.machine))
     try:
         with open("/proc/cpuinfo") as f:
             models = [ln.split(":", 1)[1].strip() for ln in f if ln.startswith("model name")]
@@ -538,7 +540,7 @@ def full(args) -> int:
     notes: List[str] = []
     started = time.monotonic()
 
-    print("bench: QEMU -icount shift=0, one pass (instructions, counters)", flush=True)
+    print("bench: QEMU -icount shift=0,sleep=off, one pass (instructions, counters)", flush=True)
     b = boot_guest("init=/bench/run-all", icount=True, timeout=300, log_name="qemu-icount.log", done=SUITE_DONE)
     problems += boot_problems(b, "icount run")
     icount = medians(parse_results(b.lines))
@@ -589,8 +591,9 @@ def full(args) -> int:
         for e in environment():
             f.write("- %s\n" % e)
         f.write("\n" + table + "\n\n")
-        f.write("Instructions and counters per operation: one pass under `-icount shift=0`. "
-                "ns/op: median of 5 passes in QEMU (real time) and on the host.\n")
+        f.write("Instructions and counters per operation: one pass under `-icount shift=0,sleep=off` "
+                "(everything the hart executed per operation, user and kernel). ns/op: median of 5 passes "
+                "in QEMU (real time) and on the host. Boot rows: see docs/benchmarks.md.\n")
         if notes or problems:
             f.write("\n")
         for n in notes:
@@ -622,8 +625,9 @@ def extract_trace(lines: List[str]) -> Optional[List[str]]:
 
 
 def trapflow(verbose: bool) -> int:
-    b = run_console(qemu_command("spawn=/bench/trapdemo_a,/bench/trapdemo_b trace=1", icount=False),
-                    60, os.path.join(BUILD, "trapflow.log"), done=TRACE_END)
+    # Under -icount the trace's time stamps count instructions (1 ns each) and runs repeat.
+    b = run_console(qemu_command("spawn=/bench/trapdemo_a,/bench/trapdemo_b trace=1", icount=True),
+                    90, os.path.join(BUILD, "trapflow.log"), done=TRACE_END)
     trace = extract_trace(b.lines)
     if trace is None:
         print("FAIL trapflow: no trace between '%s' and '%s' in %s/trapflow.log" % (TRACE_BEGIN, TRACE_END, BUILD))

@@ -10,6 +10,8 @@ python3 scripts/qemu-test.py 2>&1 | tee -a "$log"
 python3 scripts/host-compare.py 2>&1 | tee -a "$log"
 python3 scripts/qemu-test.py --smp 4 2>&1 | tee -a "$log"
 python3 scripts/boot-chains.py 2>&1 | tee -a "$log"
+python3 scripts/bench.py --smoke 2>&1 | tee -a "$log"
+python3 scripts/tests/test_trapflow.py 2>&1 | tee -a "$log"
 passed=$(grep -c '^PASS ' "$log")
 failed=$(grep -c '^FAIL ' "$log")
 echo "$passed passed, $failed failed"

@@ -19,6 +19,7 @@ SAMPLE = os.path.join(HERE, "trapflow-sample.trace")
 
 
 def load_trapflow():
+    sys.dont_write_bytecode = True     # no __pycache__ next to scripts/trapflow
     loader = SourceFileLoader("trapflow", SCRIPT)
     spec = importlib.util.spec_from_loader("trapflow", loader)
     mod = importlib.util.module_from_spec(spec)
@@ -86,7 +87,7 @@ def parse_ignores_noise():
 def rows_syscall():
     ev = events()
     e = ev[11]   # trap_enter ecall_u of pid 1
-    rows = tf.render_rows([e, ev[12], ev[13]], {"1": "A (pid 1)", "2": "B (pid 2)"})
+    rows = tf.render_rows([e, ev[12], ev[13]], {"1": "A (pid 1)", "2": "B (pid 2)"}, ev)
     c = cells(rows, e)
     expect([col for col, _ in c] == ["prog", "hw", "os"], "columns %r" % c)
     expect("A (pid 1): system call (ecall)" in c[0][1], "program cell %r" % c[0][1])
@@ -103,7 +104,7 @@ def rows_syscall():
 @test
 def rows_timer_and_switch():
     ev = events()
-    rows = tf.render_rows(ev[18:23], {"1": "A (pid 1)", "2": "B (pid 2)"})
+    rows = tf.render_rows(ev[18:23], {"1": "A (pid 1)", "2": "B (pid 2)"}, ev)
     t = cells(rows, ev[18])
     expect([col for col, _ in t] == ["prog", "hw", "os"], "columns %r" % t)
     expect(t[1][1].startswith("timer interrupt (STIP)"), "hardware cell %r" % t[1][1])
@@ -133,6 +134,27 @@ def rows_boot_and_faults():
 
 
 @test
+def rows_first_run():
+    ev = events()
+    rows = tf.render_rows(ev, {"1": "A (pid 1)", "2": "B (pid 2)"})
+    starts = [(r.event.index, r.text) for r in rows if r.column == "prog" and "starts" in r.text]
+    expect(starts == [(3, "B (pid 2) starts at 0x10436"), (7, "A (pid 1) starts at 0x10436")], "got %r" % starts)
+    first = cells(rows, ev[3])
+    expect(first[0] == ("os", "proc_first_run; trap_return_user: load B (pid 2)'s first registers; sret"),
+           "OS cell %r" % (first[0],))
+    # Alone, without the rest of the trace, event 22 would look like B's first run.
+    alone = tf.render_rows([ev[22]], {"2": "B (pid 2)"})
+    expect(alone[2].text == "B (pid 2) starts at 0x1a2b8", "got %r" % alone[2].text)
+
+
+@test
+def rows_switch_to_itself():
+    rows = tf.render_rows(tf.parse("9 0 switch from=1 to=1\n"), {"1": "A (pid 1)"})
+    expect([(r.column, r.text) for r in rows] == [("os", "scheduler: A (pid 1) is still the one to run; no switch")],
+           "got %r" % rows)
+
+
+@test
 def rows_unknown_event():
     rows = tf.render_rows(tf.parse("7 1 frobnicate x=1 y=2\n"))
     expect([(r.column, r.text) for r in rows] == [("os", "frobnicate x=1 y=2")], "got %r" % rows)
@@ -143,7 +165,21 @@ def order_check_passes():
     ok, msgs = tf.check_order(events(), "1", "2")
     expect(ok, "failed: %r" % msgs)
     expect(msgs[-1] == "switch from 1 to 2 (event 21)", "last message %r" % msgs[-1])
-    expect("system call trap_enter (event 11)" in msgs[1], "A's first system call is event 11: %r" % msgs[1])
+    expect("system call trap_enter (event 11, getppid)" in msgs[1], "A's first system call is event 11: %r" % msgs[1])
+
+
+@test
+def order_check_anchors_on_marker():
+    # Give A an earlier system call (B's nanosleep, events 4-5, becomes A's write).
+    text = SAMPLE_TEXT.replace("1612000 0 trap_enter cause=ecall_u from=U pid=2", "1612000 0 trap_enter cause=ecall_u from=U pid=1")
+    text = text.replace("1612100 0 syscall nr=101 pid=2", "1612100 0 syscall nr=64 pid=1")
+    ev = tf.parse(text)
+    ok, msgs = tf.check_order(ev, "1", "2", marker_nr=173)
+    expect(ok and "(event 11, getppid)" in msgs[1], "with the marker: %r %r" % (ok, msgs))
+    ok, msgs = tf.check_order(ev, "1", "2")
+    expect(ok and "(event 4, write)" in msgs[1], "without the marker: %r %r" % (ok, msgs))
+    ok, msgs = tf.check_order(ev, "1", "2", marker_nr=999)
+    expect("(event 4, write)" in msgs[1], "with an absent marker: %r" % msgs)
 
 
 @test

@@ -39,11 +39,13 @@ int main(int argc, char **argv)
     if (write(1, line, (size_t)n) < 0)
         return 1;
 #if defined(__riscv)
-    /* Calibrate rdtime against the clock before the marker, so the spin makes no calls. */
-    uint64_t t0 = ticks(), n0 = now_ns();
-    while (now_ns() - n0 < 1000000)
+    /* Calibrate rdtime against the clock before the marker (two calls around 10 ms of
+     * rdtime polling, at the 10 MHz of QEMU virt), so the spin itself makes no calls. */
+    uint64_t n0 = now_ns(), t0 = ticks();
+    while (ticks() - t0 < 100000)
         ;
-    uint64_t per_ms = ticks() - t0;
+    uint64_t t1 = ticks(), n1 = now_ns();
+    uint64_t per_ms = n1 > n0 ? (t1 - t0) * 1000000u / (n1 - n0) : 10000;
     if (per_ms == 0)
         per_ms = 10000;
     syscall(SYS_getppid);               /* the marker system call */
