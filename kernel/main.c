@@ -178,9 +178,9 @@ void kmain(uint64_t hartid, uint64_t dtb_pa)
                         strcmp(tlbmode, "rfence") == 0);
     arch_smp_start(&machine, (unsigned)cmdline_get_ulong(machine.bootargs, "maxcpus", MAX_HARTS));
     kprintf("rvix: %u hart%s running\n", cpu_count, cpu_count == 1 ? "" : "s");
-    spin_lock(&kernel_lock);
+    kernel_lock_acquire();
     boot_start_processes(machine.bootargs);
-    spin_unlock(&kernel_lock);
+    kernel_lock_release();
     sched_boot_done();
     sched_loop();
 }

@@ -32,11 +32,8 @@ bool spin_held(const struct spinlock *l)
     return __atomic_load_n(&l->locked, __ATOMIC_RELAXED) && l->owner == (int)this_cpu()->index;
 }
 
-void spin_lock(struct spinlock *l)
+static void spin_acquire(struct spinlock *l)
 {
-    intr_push();
-    if (spin_held(l))
-        kpanic("spin_lock: %s already held by this hart", l->name);
     /* While waiting, keep answering TLB shootdowns: the holder may be waiting for us. */
     while (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE))
         while (__atomic_load_n(&l->locked, __ATOMIC_RELAXED))
@@ -44,11 +41,34 @@ void spin_lock(struct spinlock *l)
     l->owner = (int)this_cpu()->index;
 }
 
+static void spin_release(struct spinlock *l)
+{
+    l->owner = -1;
+    __atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
+}
+
+void spin_lock(struct spinlock *l)
+{
+    intr_push();
+    if (spin_held(l))
+        kpanic("spin_lock: %s already held by this hart", l->name);
+    spin_acquire(l);
+}
+
 void spin_unlock(struct spinlock *l)
 {
     if (!spin_held(l))
         kpanic("spin_unlock: %s not held by this hart", l->name);
-    l->owner = -1;
-    __atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
+    spin_release(l);
     intr_pop();
+}
+
+void kernel_lock_acquire(void)
+{
+    spin_acquire(&kernel_lock);
+}
+
+void kernel_lock_release(void)
+{
+    spin_release(&kernel_lock);
 }

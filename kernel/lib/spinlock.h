@@ -23,7 +23,11 @@ void intr_push(void);
 void intr_pop(void);
 
 /* The big kernel lock: held by a hart whenever it runs kernel code on behalf of processes
- * (from trap entry until the return to U-mode, and in the scheduler except while idle). */
+ * (from trap entry until the return to U-mode, and in the scheduler except while idle).
+ * Kernel code always runs with interrupts off, so taking it needs no interrupt bookkeeping:
+ * use kernel_lock_acquire/release (they are on every trap's path). */
 extern struct spinlock kernel_lock;
+void kernel_lock_acquire(void);
+void kernel_lock_release(void);
 
 #endif

@@ -88,7 +88,7 @@ static void proc_first_run(void)
 {
     proc_return_to_user();      /* signals sent before the first run act now */
     TRACE(TRACE_TRAP_RETURN, current()->pid, current()->tf->epc, 0, 0);
-    spin_unlock(&kernel_lock);
+    kernel_lock_release();
     trap_return_user(current()->tf);
 }
 
@@ -344,8 +344,11 @@ void proc_return_to_user(void)
     struct proc *p = current();
     if (this_cpu()->need_resched)
         sched_yield();
-    if (p->sig_pending || p->in_syscall)
+    /* Signal work only when a signal is pending, a sigsuspend mask waits to be put back, or
+     * the system call asks to be restarted: the common return skips it entirely. */
+    if (p->sig_pending || p->sig_saved_valid || (p->in_syscall && signal_restart_pending(p)))
         signal_deliver();
+    p->in_syscall = false;
     /* A handler that returns normally clears the record of the fault it was raised for. */
     p->fault_what = NULL;
 }

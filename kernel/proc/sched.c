@@ -70,9 +70,9 @@ static void sched_idle(struct cpu *c)
 {
     arch_mm_activate(arch_kernel_root(), 0, false);
     __atomic_store_n(&c->idle, 1, __ATOMIC_RELEASE);
-    spin_unlock(&kernel_lock);
+    kernel_lock_release();
     arch_wait_for_interrupt();
-    spin_lock(&kernel_lock);
+    kernel_lock_acquire();
     __atomic_store_n(&c->idle, 0, __ATOMIC_RELEASE);
 }
 
@@ -94,15 +94,15 @@ void sched_kick(void)
 
 void sched_boot_done(void)
 {
-    spin_lock(&kernel_lock);
+    kernel_lock_acquire();
     sched.booted = true;
-    spin_unlock(&kernel_lock);
+    kernel_lock_release();
 }
 
 void sched_loop(void)
 {
     struct cpu *c = this_cpu();
-    spin_lock(&kernel_lock);
+    kernel_lock_acquire();
     for (;;) {
         struct proc *p = sched_pick();
         if (p) {

@@ -37,6 +37,12 @@ bool signal_ignored(struct proc *p, int sig)
     return h == SIG_IGN || (h == SIG_DFL && signal_default(sig) == SIGDFL_IGNORE);
 }
 
+bool signal_restart_pending(struct proc *p)
+{
+    long r = arch_syscall_result(p);
+    return r == -ERESTARTSYS || r == -ERESTARTNOHAND;
+}
+
 bool signal_pending(struct proc *p)
 {
     return (p->sig_pending & ~(p->sig_blocked & ~SIG_UNBLOCKABLE)) != 0;

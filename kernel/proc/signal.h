@@ -82,6 +82,8 @@ void signal_send(struct proc *p, int sig, const struct k_siginfo *info);
 /* A fault: deliver sig to the current process even if it is blocked or ignored. */
 void signal_force(int sig, int code, uint64_t addr);
 bool signal_pending(struct proc *p);
+/* Did the system call being returned from end with an internal restart code? */
+bool signal_restart_pending(struct proc *p);
 /* On the way back to U-mode: act on pending signals (run handlers, stop, or terminate).
  * syscall_ret is the result the interrupted system call produced, for restart decisions. */
 void signal_deliver(void);

@@ -199,7 +199,7 @@ static void trap_user_exception(struct trapframe *tf)
 /* Everything from U-mode lands here with interrupts off, on the process's kernel stack. */
 void trap_user(struct trapframe *tf)
 {
-    spin_lock(&kernel_lock);
+    kernel_lock_acquire();
     kstat_inc(KSTAT_TRAPS);
     TRACE(TRACE_TRAP_ENTER, trap_pid(), trap_trace_cause(tf->cause), 1, tf->epc);
     if (tf->cause & SCAUSE_INTERRUPT)
@@ -214,7 +214,7 @@ void trap_user(struct trapframe *tf)
     /* sret drops to U-mode with interrupts enabled there and SUM off. */
     tf->status = (tf->status & ~(SSTATUS_SPP | SSTATUS_SIE | SSTATUS_SUM)) | SSTATUS_SPIE;
     TRACE(TRACE_TRAP_RETURN, trap_pid(), tf->epc, 0, 0);
-    spin_unlock(&kernel_lock);
+    kernel_lock_release();
 }
 
 static void trap_dump_registers(const struct trapframe *tf)
@@ -252,10 +252,10 @@ void trap_kernel(struct trapframe *tf)
         /* Interrupts are on only while a hart idles without the lock; be safe anyway. */
         bool take = !spin_held(&kernel_lock);
         if (take)
-            spin_lock(&kernel_lock);
+            kernel_lock_acquire();
         trap_interrupt(tf->cause & SCAUSE_CODE_MASK, false);
         if (take)
-            spin_unlock(&kernel_lock);
+            kernel_lock_release();
         return;
     }
     if ((tf->cause == EXC_LOAD_PAGE_FAULT || tf->cause == EXC_STORE_PAGE_FAULT ||
