@@ -382,7 +382,10 @@ static void *vm_page_present(struct mm *mm, uint64_t va)
         if (!page)
             return NULL;
         *pte = pte_leaf(kva_to_pa(page), vm_leaf_prot(a->prot));
-        arch_tlb_flush_page(va & ~(PAGE_SIZE - 1), mm->asid, 0);   /* invalid -> valid */
+        /* Invalid -> valid. An address space no hart has loaded yet (exec building it) needs
+         * nothing: its fresh ASID is flushed when it is first activated. */
+        if (!mm->asid_fresh)
+            arch_tlb_flush_page(va & ~(PAGE_SIZE - 1), mm->asid, 0);
     }
     return pa_to_kva(pte_to_pa(*pte));
 }
