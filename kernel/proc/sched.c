@@ -198,15 +198,15 @@ static void sched_wake_timers(void)
 
 /* Every tick: charge the running process, wake expired sleepers, and ask the running
  * process to give up the hart (its time slice is one tick). */
-void sched_tick(bool from_user)
+void sched_tick(bool from_user, unsigned ticks)
 {
     struct cpu *c = this_cpu();
-    c->ticks++;
+    c->ticks += ticks;
     if (c->proc) {
         if (from_user)
-            c->proc->utime++;
+            c->proc->utime += ticks;
         else
-            c->proc->stime++;
+            c->proc->stime += ticks;
         c->need_resched = true;
     }
     sched_wake_timers();

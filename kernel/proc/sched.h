@@ -45,7 +45,7 @@ void sched_sleep_uninterruptible(const void *chan);
 void sched_wakeup(const void *chan);
 /* Block until the monotonic clock reaches deadline_ns; 0, or -EINTR for a signal. */
 int sched_sleep_until(uint64_t deadline_ns);
-void sched_tick(bool from_user);           /* timer interrupt on this hart */
+void sched_tick(bool from_user, unsigned ticks);  /* timer interrupt on this hart */
 uint64_t sched_ticks(void);                /* ticks since boot */
 unsigned sched_hz(void);
 void sched_set_hz(unsigned hz);

@@ -29,37 +29,6 @@ static const char *P(const char *rel)
     return b;
 }
 
-/* A result compared with Linux: an "out:" line and a check of the value (or -errno). */
-static int res(const char *name, long got, long want)
-{
-    out("%s: %s", name, vstr(got));
-    return check_val(name, got, want);
-}
-
-/* A yes/no result compared with Linux, with details for the "not ok" line. */
-__attribute__((format(printf, 3, 4))) static int resb(const char *name, int cond, const char *fmt, ...)
-{
-    out("%s: %s", name, yn(cond));
-    if (cond) {
-        say("ok %s", name);
-        return 1;
-    }
-    char prefix[128];
-    snprintf(prefix, sizeof prefix, "not ok %s: ", name);
-    va_list ap;
-    va_start(ap, fmt);
-    t_vsay(prefix, fmt, ap);
-    va_end(ap);
-    t_failed++;
-    return 0;
-}
-
-/* A descriptor or -errno as "fd" or "-ENAME": fd numbers are not compared. */
-static long fdv(long v)
-{
-    return v >= 0 ? 0 : v;
-}
-
 static long sys_open(const char *path, long flags, long mode)
 {
     return E(syscall(SYS_openat, AT_FDCWD, path, flags, mode));

@@ -19,29 +19,6 @@ static const char *self;
 static char base[64];
 static volatile int usr1_count;
 
-static int res(const char *name, long got, long want)
-{
-    out("%s: %s", name, vstr(got));
-    return check_val(name, got, want);
-}
-
-__attribute__((format(printf, 3, 4))) static int resb(const char *name, int cond, const char *fmt, ...)
-{
-    out("%s: %s", name, yn(cond));
-    if (cond) {
-        say("ok %s", name);
-        return 1;
-    }
-    char prefix[128];
-    snprintf(prefix, sizeof prefix, "not ok %s: ", name);
-    va_list ap;
-    va_start(ap, fmt);
-    t_vsay(prefix, fmt, ap);
-    va_end(ap);
-    t_failed++;
-    return 0;
-}
-
 /* A status compared with Linux in words. */
 static int res_status(const char *name, int st, int want, const char *what)
 {

@@ -217,4 +217,36 @@ T_FN void msleep(long ms)
         ts = rem;
 }
 
+/* A result compared with Linux: an "out:" line (for scripts/host-compare.py) and a check of
+ * the value (or -errno). */
+T_FN int res(const char *name, long got, long want)
+{
+    out("%s: %s", name, vstr(got));
+    return check_val(name, got, want);
+}
+
+/* A yes/no result compared with Linux, with details for the "not ok" line. */
+__attribute__((format(printf, 3, 4))) T_FN int resb(const char *name, int cond, const char *fmt, ...)
+{
+    out("%s: %s", name, yn(cond));
+    if (cond) {
+        say("ok %s", name);
+        return 1;
+    }
+    char prefix[128];
+    snprintf(prefix, sizeof prefix, "not ok %s: ", name);
+    va_list ap;
+    va_start(ap, fmt);
+    t_vsay(prefix, fmt, ap);
+    va_end(ap);
+    t_failed++;
+    return 0;
+}
+
+/* A descriptor or -errno as "fd" or "-ENAME": descriptor numbers are not compared. */
+T_FN long fdv(long v)
+{
+    return v >= 0 ? 0 : v;
+}
+
 #endif

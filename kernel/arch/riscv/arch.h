@@ -35,7 +35,7 @@ void arch_early_putc(char c);
 /* Timer (timer.c): periodic ticks at hz and a monotonic clock. */
 void arch_timer_init(const struct machine_info *mi, unsigned hz);
 void arch_timer_init_hart(void);        /* a secondary hart's own tick */
-void arch_timer_arm_next(void);
+unsigned arch_timer_arm_next(void);     /* ticks that have passed since the last one */
 uint64_t arch_time_ns(void);
 const char *arch_timer_kind(void);
 uint64_t arch_timebase_hz(void);

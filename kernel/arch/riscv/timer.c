@@ -54,14 +54,21 @@ void arch_timer_init_hart(void)
     timer_program(*next);
 }
 
-/* Advance by whole intervals so ticks do not drift; skip ticks that were missed. */
-void arch_timer_arm_next(void)
+/* Advance by whole intervals so ticks do not drift. Returns how many ticks have passed: more
+ * than one when the interrupt came late (a busy host can stall a virtual hart), so that time
+ * is still accounted for. */
+unsigned arch_timer_arm_next(void)
 {
     uint64_t now = cpu_time(), *next = &timer.next[this_cpu()->index];
+    unsigned ticks = 1;
     *next += timer.interval;
-    if (*next <= now)
-        *next = now + timer.interval;
+    if (*next <= now) {
+        uint64_t behind = (now - *next) / timer.interval + 1;
+        ticks += (unsigned)(behind < 1000 ? behind : 1000);
+        *next += behind * timer.interval;
+    }
     timer_program(*next);
+    return ticks;
 }
 
 uint64_t arch_time_ns(void)

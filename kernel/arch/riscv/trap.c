@@ -122,8 +122,7 @@ static void trap_interrupt(uint64_t code, bool from_user)
     case IRQ_S_TIMER:
         kstat_inc(KSTAT_TIMER_INTERRUPTS);
         TRACE(TRACE_TIMER_IRQ, trap_pid(), 0, 0, 0);
-        arch_timer_arm_next();
-        sched_tick(from_user);
+        sched_tick(from_user, arch_timer_arm_next());
         break;
     case IRQ_S_EXT:
         irq_dispatch_external();
@@ -206,10 +205,6 @@ void trap_user(struct trapframe *tf)
         trap_interrupt(tf->cause & SCAUSE_CODE_MASK, true);
     else
         trap_user_exception(tf);
-    /* The kernel runs with interrupts off, so a tick that came due meanwhile is taken here,
-     * and charged as system time, instead of the instant after sret. */
-    if (csr_read(sip) & SIE_STIE)
-        trap_interrupt(IRQ_S_TIMER, false);
     proc_return_to_user();
     /* sret drops to U-mode with interrupts enabled there and SUM off. */
     tf->status = (tf->status & ~(SSTATUS_SPP | SSTATUS_SIE | SSTATUS_SUM)) | SSTATUS_SPIE;
