@@ -64,7 +64,7 @@ int main(void)
     /* Best of several runs: a busy host can only slow a run down, never speed it up. */
     run(1);                     /* warm up */
     double t1 = run(1), tn = run(n);
-    for (int i = 0; i < 2; i++) {
+    for (int i = 0; i < 4; i++) {
         double a = run(1), b = run(n);
         t1 = a < t1 ? a : t1;
         tn = b < tn ? b : tn;
@@ -73,7 +73,8 @@ int main(void)
     printf("parallel: %d harts, one child %.3f s, %d children %.3f s, throughput x%.2f\n", n, t1, n, tn, speedup);
     if (n < 2)
         printf("not ok harts: only %d hart online\n", n);
-    else if (speedup < 0.7 * (n < 2 ? n : 2))
+    /* Run one after the other, n children cannot beat x1.0; x1.3 is beyond any noise. */
+    else if (speedup < 1.3)
         printf("not ok throughput: %d children took %.2fx as long as one (serial would be %dx)\n", n, tn / t1, n);
     else
         printf("ok throughput\n");
