@@ -89,6 +89,18 @@ static int fd_dir(uint64_t fd, struct file **out)
     return 0;
 }
 
+/* Two user paths (link, rename, symlink): both copied in, or neither (nothing to free). */
+static long paths_in(uint64_t u1, uint64_t u2, char **p1, char **p2)
+{
+    long r = path_in(u1, p1);
+    if (r < 0)
+        return r;
+    r = path_in(u2, p2);
+    if (r < 0)
+        kfree(*p1);
+    return r;
+}
+
 /* The directory a *at() call starts from: the cwd for AT_FDCWD, else the descriptor's directory. */
 static int at_dir(int64_t dirfd, const char *path, struct inode **dir)
 {
@@ -250,27 +262,19 @@ static bool io_range_ok(uint64_t buf, uint64_t n)
     return buf < USER_TOP && n <= USER_TOP - buf;
 }
 
-SYSCALL(read)
+static long io_plain(uint64_t fd, uint64_t buf, uint64_t n, bool writing)
 {
-    struct file *f = fd_file(a[0]);
-    struct uio u = { a[1], false };
+    struct file *f = fd_file(fd);
+    struct uio u = { buf, false };
     if (!f)
         return -EBADF;
-    if (!io_range_ok(a[1], a[2]))
+    if (!io_range_ok(buf, n))
         return -EFAULT;
-    return file_read(f, &u, a[2]);
+    return writing ? file_write(f, &u, n) : file_read(f, &u, n);
 }
 
-SYSCALL(write)
-{
-    struct file *f = fd_file(a[0]);
-    struct uio u = { a[1], false };
-    if (!f)
-        return -EBADF;
-    if (!io_range_ok(a[1], a[2]))
-        return -EFAULT;
-    return file_write(f, &u, a[2]);
-}
+SYSCALL(read) { return io_plain(a[0], a[1], a[2], false); }
+SYSCALL(write) { return io_plain(a[0], a[1], a[2], true); }
 
 /* readv/writev: one iovec at a time; a short transfer ends the call. */
 static long io_vector(uint64_t fd, uint64_t uiov, uint64_t cnt, bool writing, int64_t pos)
@@ -654,14 +658,9 @@ SYSCALL(unlinkat)
 SYSCALL(symlinkat)
 {
     char *target, *path;
-    long r = path_in(a[0], &target);
+    long r = paths_in(a[0], a[2], &target, &path);
     if (r < 0)
         return r;
-    r = path_in(a[2], &path);
-    if (r < 0) {
-        kfree(target);
-        return r;
-    }
     struct inode *parent;
     const char *name;
     size_t len;
@@ -703,14 +702,9 @@ SYSCALL(linkat)
     if (a[4] & ~(uint64_t)(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH))
         return -EINVAL;
     char *oldp, *newp;
-    long r = path_in(a[1], &oldp);
+    long r = paths_in(a[1], a[3], &oldp, &newp);
     if (r < 0)
         return r;
-    r = path_in(a[3], &newp);
-    if (r < 0) {
-        kfree(oldp);
-        return r;
-    }
     struct inode *target, *parent;
     const char *name;
     size_t len;
@@ -734,14 +728,9 @@ SYSCALL(renameat2)
     if (a[4] & ~(uint64_t)RENAME_NOREPLACE)
         return -EINVAL;
     char *oldp, *newp;
-    long r = path_in(a[1], &oldp);
+    long r = paths_in(a[1], a[3], &oldp, &newp);
     if (r < 0)
         return r;
-    r = path_in(a[3], &newp);
-    if (r < 0) {
-        kfree(oldp);
-        return r;
-    }
     struct inode *od, *nd, *existing;
     const char *on, *nn;
     size_t ol, nl;

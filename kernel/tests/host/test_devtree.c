@@ -13,44 +13,7 @@
 
 #define MiB (1024ull * 1024)
 #define GiB (1024 * MiB)
-
-struct blob {
-    uint8_t *data;
-    size_t len;
-};
-
-/* Read $HOST_TEST_DATA/name into an exactly-sized buffer, so ASan sees any overread. */
-static struct blob load(const char *name)
-{
-    struct blob b = { NULL, 0 };
-    const char *dir = getenv("HOST_TEST_DATA");
-    char path[512];
-    FILE *fp;
-    long n;
-
-    if (!dir) {
-        fprintf(stderr, "  HOST_TEST_DATA is not set\n");
-        return b;
-    }
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    fp = fopen(path, "rb");
-    if (!fp) {
-        fprintf(stderr, "  cannot open %s\n", path);
-        return b;
-    }
-    if (fseek(fp, 0, SEEK_END) == 0 && (n = ftell(fp)) > 0 && fseek(fp, 0, SEEK_SET) == 0) {
-        b.data = malloc((size_t)n);
-        if (b.data && fread(b.data, 1, (size_t)n, fp) == (size_t)n)
-            b.len = (size_t)n;
-    }
-    fclose(fp);
-    return b;
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
+#include "dtblob.h"
 
 static struct machine_info mi;  /* large; static keeps the test stack small */
 static char err[512];
