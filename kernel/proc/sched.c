@@ -51,6 +51,7 @@ static void sched_run(struct cpu *c, struct proc *p)
     kstat_inc(KSTAT_CONTEXT_SWITCHES);
     TRACE(TRACE_SWITCH, c->last_pid, (uint64_t)(int64_t)p->pid, 0, 0);
     c->last_pid = p->pid;
+    c->run_since_ns = arch_time_ns();
     p->state = PROC_RUNNING;
     c->proc = p;
     c->need_resched = false;
@@ -72,8 +73,6 @@ static void sched_idle(struct cpu *c)
     __atomic_store_n(&c->idle, 1, __ATOMIC_RELEASE);
     kernel_lock_release();
     arch_wait_for_interrupt();
-    /* Intervals missed while idle belong to nobody: don't let the next tick charge them. */
-    arch_timer_resync();
     kernel_lock_acquire();
     __atomic_store_n(&c->idle, 0, __ATOMIC_RELEASE);
 }
@@ -205,6 +204,11 @@ void sched_tick(bool from_user, unsigned ticks)
     struct cpu *c = this_cpu();
     c->ticks += ticks;
     if (c->proc) {
+        /* Intervals missed while this hart idled belong to nobody: charge the running process
+         * at most for the time it has actually been here. */
+        uint64_t here = (arch_time_ns() - c->run_since_ns) / (1000000000ULL / sched.hz) + 1;
+        if (ticks > here)
+            ticks = (unsigned)here;
         if (from_user)
             c->proc->utime += ticks;
         else

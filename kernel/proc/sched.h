@@ -22,6 +22,7 @@ struct cpu {
     bool need_resched;          /* set by the tick, acted on before returning to U-mode */
     uint64_t ticks;
     int last_pid;               /* who last ran here (for the trace's switch events) */
+    uint64_t run_since_ns;      /* when the running process was switched in */
 };
 
 extern struct cpu cpus[MAX_HARTS];

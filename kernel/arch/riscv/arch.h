@@ -36,7 +36,6 @@ void arch_early_putc(char c);
 void arch_timer_init(const struct machine_info *mi, unsigned hz);
 void arch_timer_init_hart(void);        /* a secondary hart's own tick */
 unsigned arch_timer_arm_next(void);     /* ticks that have passed since the last one */
-void arch_timer_resync(void);           /* leaving idle: forget the intervals missed meanwhile */
 uint64_t arch_time_ns(void);
 const char *arch_timer_kind(void);
 uint64_t arch_timebase_hz(void);

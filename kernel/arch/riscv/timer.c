@@ -54,15 +54,6 @@ void arch_timer_init_hart(void)
     timer_program(*next);
 }
 
-void arch_timer_resync(void)
-{
-    uint64_t now = cpu_time(), *next = &timer.next[this_cpu()->index];
-    if (*next <= now) {
-        *next = now + timer.interval;
-        timer_program(*next);
-    }
-}
-
 /* Advance by whole intervals so ticks do not drift. Returns how many ticks have passed: more
  * than one when the interrupt came late (a busy host can stall a virtual hart), so that time
  * is still accounted for. */
