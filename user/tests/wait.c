@@ -132,11 +132,20 @@ static void test_statuses(void)
 
 static void test_stop_continue(void)
 {
+    /* After SIGCONT the child waits on this pipe, so on another hart it cannot exit before the
+     * parent has collected the "continued" report (an exited child is reported first). */
+    int go[2];
+    if (pipe(go) != 0)
+        go[0] = go[1] = -1;
     pid_t pid = fork();
     if (pid == 0) {
+        char c;
+        close(go[1]);
         raise(SIGSTOP);
+        (void)!read(go[0], &c, 1);
         _exit(5);
     }
+    close(go[0]);
     int st = wait_for(pid, WUNTRACED);
     out("stopped child: status %#x, WIFSTOPPED %d WSTOPSIG %d", st, WIFSTOPPED(st), WSTOPSIG(st));
     check(st == 0x137f, "wait-untraced", "status %#x, expected 0x137f", st);
@@ -147,6 +156,7 @@ static void test_stop_continue(void)
     st = wait_for(pid, WCONTINUED);
     out("continued child: status %#x, WIFCONTINUED %d", st, WIFCONTINUED(st));
     check(st == 0xffff, "wait-continued", "status %#x, expected 0xffff", st);
+    close(go[1]);
     st = wait_for(pid, 0);
     out("then exits: %s", status_str(st));
     check(st == 5 << 8, "wait-after-continue", "%s", status_str(st));
