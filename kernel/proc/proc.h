@@ -70,6 +70,24 @@ struct proc {
     bool did_exec;              /* setpgid on a child that has exec'd is refused */
     struct proc *vfork_parent;  /* suspended in vfork until this child execs or exits */
     uint64_t rlimits[16][2];
+
+    /* -- threads and futex: kernel/proc/thread.c, futex.c -- */
+    /* (end of threads) */
+
+    /* -- polling and event fds: kernel/fs/poll.c, epoll.c, eventfd.c, signalfd.c, timerfd.c -- */
+    /* (end of poll) */
+
+    /* -- interval and POSIX timers: kernel/proc/itimer.c -- */
+    /* (end of timers) */
+
+    /* -- the everyday ABI: mount, statfs, sched_*, prctl, ... (kernel/fs/mount.c, kernel/proc/sys_sched.c) -- */
+    /* (end of abi) */
+
+    /* -- page cache and file mappings: kernel/mm/pagecache.c, sys_mm.c -- */
+    /* (end of mm) */
+
+    /* -- dynamic linking: kernel/proc/exec.c -- */
+    /* (end of dynlink) */
 };
 
 extern struct proc procs[NPROC];

@@ -92,6 +92,24 @@
 #define SYS_prlimit64        261
 #define SYS_getrandom        278
 
+/* -- threads and futex: kernel/proc/thread.c, futex.c -- */
+/* (end of threads) */
+
+/* -- polling and event fds: kernel/fs/poll.c, epoll.c, eventfd.c, signalfd.c, timerfd.c -- */
+/* (end of poll) */
+
+/* -- interval and POSIX timers: kernel/proc/itimer.c -- */
+/* (end of timers) */
+
+/* -- the everyday ABI: mount, statfs, sched_*, prctl, ... (kernel/fs/mount.c, kernel/proc/sys_sched.c) -- */
+/* (end of abi) */
+
+/* -- page cache and file mappings: kernel/mm/pagecache.c, sys_mm.c -- */
+/* (end of mm) */
+
+/* -- dynamic linking: kernel/proc/exec.c -- */
+/* (end of dynlink) */
+
 #define SYSCALL(name) long sys_##name(const uint64_t a[6])
 SYSCALL(write); SYSCALL(writev);
 SYSCALL(exit); SYSCALL(exit_group); SYSCALL(set_tid_address);
@@ -113,5 +131,23 @@ SYSCALL(chdir); SYSCALL(fchdir); SYSCALL(fchmod); SYSCALL(fchmodat); SYSCALL(fch
 SYSCALL(close); SYSCALL(pipe2); SYSCALL(getdents64); SYSCALL(lseek); SYSCALL(read); SYSCALL(readv);
 SYSCALL(pread64); SYSCALL(pwrite64); SYSCALL(sync); SYSCALL(fsync); SYSCALL(utimensat); SYSCALL(umask);
 SYSCALL(renameat2); SYSCALL(readlinkat); SYSCALL(ioctl); SYSCALL(faccessat2); SYSCALL(truncate);
+
+/* -- threads and futex: kernel/proc/thread.c, futex.c -- */
+/* (end of threads) */
+
+/* -- polling and event fds: kernel/fs/poll.c, epoll.c, eventfd.c, signalfd.c, timerfd.c -- */
+/* (end of poll) */
+
+/* -- interval and POSIX timers: kernel/proc/itimer.c -- */
+/* (end of timers) */
+
+/* -- the everyday ABI: mount, statfs, sched_*, prctl, ... (kernel/fs/mount.c, kernel/proc/sys_sched.c) -- */
+/* (end of abi) */
+
+/* -- page cache and file mappings: kernel/mm/pagecache.c, sys_mm.c -- */
+/* (end of mm) */
+
+/* -- dynamic linking: kernel/proc/exec.c -- */
+/* (end of dynlink) */
 
 #endif

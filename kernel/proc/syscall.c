@@ -97,6 +97,24 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
     [SYS_fdatasync] = sys_fsync,
     [SYS_faccessat2] = sys_faccessat2,
     [SYS_truncate] = sys_truncate,
+
+    /* -- threads and futex: kernel/proc/thread.c, futex.c -- */
+    /* (end of threads) */
+
+    /* -- polling and event fds: kernel/fs/poll.c, epoll.c, eventfd.c, signalfd.c, timerfd.c -- */
+    /* (end of poll) */
+
+    /* -- interval and POSIX timers: kernel/proc/itimer.c -- */
+    /* (end of timers) */
+
+    /* -- the everyday ABI: mount, statfs, sched_*, prctl, ... (kernel/fs/mount.c, kernel/proc/sys_sched.c) -- */
+    /* (end of abi) */
+
+    /* -- page cache and file mappings: kernel/mm/pagecache.c, sys_mm.c -- */
+    /* (end of mm) */
+
+    /* -- dynamic linking: kernel/proc/exec.c -- */
+    /* (end of dynlink) */
 };
 
 static uint64_t enosys_counts[NR_SYSCALLS + 1];
