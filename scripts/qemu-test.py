@@ -222,6 +222,20 @@ CASES = [
     Case("smp-parallel", spawn("/tests/parallel"), 1, extra=["-smp", "2"], exclusive=True, timeout=60,
          expect=[r"^rvix: 2 harts running$"],
          about="two CPU-bound processes on two harts finish in about the time of one"),
+    # -- threads --
+    # (end of threads)
+    # -- poll --
+    # (end of poll)
+    # -- timers --
+    # (end of timers)
+    # -- abi --
+    # (end of abi)
+    # -- mm --
+    # (end of mm)
+    # -- dynlink --
+    # (end of dynlink)
+    # -- ltp --
+    # (end of ltp)
 ]
 
 
