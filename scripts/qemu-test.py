@@ -41,6 +41,7 @@ END_LINE = "kernel: no processes left, powering off"
 BANNER_RE = re.compile(r"^rvix:", re.M)
 KILL_RE = re.compile(r"kernel: pid \d+ \(.*\) killed: ")
 OK_RE = re.compile(r"^ok (\S+)")
+ENOSYS_RE = re.compile(r"^kernel: enosys (>=)?(\d+) (\d+)$")
 NOT_OK_RE = re.compile(r"^not ok (\S+?):?(?:\s+(.*))?$")
 EXIT_GRACE = 2.0  # seconds QEMU gets to exit by itself after the end line
 TAIL_LINES = 20
@@ -73,6 +74,9 @@ class Case:
     exclusive: bool = False     # run alone, after the others (it measures throughput)
     compare: str = ""           # a user/tests program whose "out:" lines scripts/host-compare.py
                                 # compares with the same program run on the host
+    enosys: List = field(default_factory=list)  # syscall numbers the case calls that the kernel lacks:
+                                # exactly these "kernel: enosys <nr> <count>" power-off lines must
+                                # appear ("beyond" stands for numbers past the table, ">=N")
 
 
 BAD_INITRD = "build/guest-bad-initrd.cpio"   # written by main(): a newc header full of garbage
@@ -103,6 +107,7 @@ CASES = [
     Case("efault", spawn("/tests/efault"), 19,
          about="bad user pointers give -EFAULT"),
     Case("syscalls", spawn("/tests/syscalls"), 25,
+         enosys=["beyond"],     # it checks that numbers past the table are ENOSYS
          about="argument checking and semantics of the basic system calls"),
     Case("counters", spawn("/tests/counters"), 5,
          about="cycle/time/instret readable from U-mode"),
@@ -172,6 +177,7 @@ CASES = [
     Case("g-lifecycle", spawn("/tests/lifecycle"), 36,
          about="ids, rlimits, uname, getrandom, sysinfo, times, clocks and sleeps, sched_yield"),
     Case("g-badptr", spawn("/tests/badptr"), 172,
+         enosys=[299, 300, 350, "beyond"],     # test_enosys: unused numbers must be ENOSYS
          about="EFAULT from every pointer-taking system call, ENOSYS for unknown numbers"),
     Case("g-orphan", spawn("/tests/orphaninit"), 4,
          about="an orphaned grandchild is re-parented to pid 1, sees getppid() == 1 and is reaped"),
@@ -434,6 +440,19 @@ def judge(case: Case, run: Run, timeout: float) -> (List[str], List[str]):
     for ln in run.lines:
         if KILL_RE.search(ln) and not any(rx.search(ln) for rx in expect_res):
             why.append("unexpected: " + ln.strip())
+    # /proc/enosys is part of the verdict: every unimplemented call must be one the case expects.
+    called = set()
+    for ln in run.lines:
+        m = ENOSYS_RE.match(ln)
+        if m:
+            called.add("beyond" if m.group(1) else int(m.group(2)))
+    expected = set(case.enosys)
+    if called - expected:
+        why.append("unimplemented system calls made: %s (kernel: enosys lines)" %
+                   ", ".join(str(n) for n in sorted(called - expected, key=str)))
+    if run.end_seen and expected - called:
+        why.append("expected unimplemented calls not made: %s" %
+                   ", ".join(str(n) for n in sorted(expected - called, key=str)))
     return results, why
 
 

@@ -7,6 +7,7 @@
 #include "mm/vm.h"
 #include "mm/kvm.h"
 #include "lib/trace.h"
+#include "fs/mount.h"
 #include "proc/syscall.h"
 #include "lib/errno.h"
 #include "lib/kstring.h"
@@ -15,7 +16,8 @@
 #include "proc/sched.h"
 #include "arch.h"
 
-enum proc_node { PN_ROOT, PN_MEMINFO, PN_UPTIME, PN_COUNTERS, PN_TRACE, PN_CPUINFO, PN_ENOSYS, PN_SELF, PN_PIDDIR, PN_STAT, PN_STATUS, PN_CMDLINE, PN_EXE };
+enum proc_node { PN_ROOT, PN_MEMINFO, PN_UPTIME, PN_COUNTERS, PN_TRACE, PN_CPUINFO, PN_ENOSYS, PN_SELF, PN_PIDDIR, PN_STAT, PN_STATUS, PN_CMDLINE, PN_EXE,
+                 PN_MOUNTS, PN_FILESYSTEMS, PN_COMM };
 
 struct procfs_info {
     enum proc_node kind;
@@ -110,6 +112,10 @@ static int procfs_lookup(struct inode *dir, const char *name, size_t len, struct
             kind = PN_TRACE;
         else if (procfs_name_is(name, len, "self"))
             kind = PN_SELF;
+        else if (procfs_name_is(name, len, "mounts"))
+            kind = PN_MOUNTS;
+        else if (procfs_name_is(name, len, "filesystems"))
+            kind = PN_FILESYSTEMS;
         else if ((pid = procfs_parse_pid(name, len)) > 0 && procfs_proc(pid))
             kind = PN_PIDDIR;
         else
@@ -125,6 +131,10 @@ static int procfs_lookup(struct inode *dir, const char *name, size_t len, struct
             kind = PN_CMDLINE;
         else if (procfs_name_is(name, len, "exe"))
             kind = PN_EXE;
+        else if (procfs_name_is(name, len, "mounts"))
+            kind = PN_MOUNTS;
+        else if (procfs_name_is(name, len, "comm"))
+            kind = PN_COMM;
         else
             return -ENOENT;
     }
@@ -156,18 +166,20 @@ static long procfs_readlink(struct inode *ino, char *buf, size_t n)
     return (long)len;
 }
 
-static const char *const pid_entries[] = { "stat", "status", "cmdline", "exe" };
-static const unsigned pid_entry_types[] = { DT_REG, DT_REG, DT_REG, DT_LNK };
-static const enum proc_node pid_entry_kinds[] = { PN_STAT, PN_STATUS, PN_CMDLINE, PN_EXE };
+static const char *const pid_entries[] = { "stat", "status", "cmdline", "exe", "mounts", "comm" };
+static const unsigned pid_entry_types[] = { DT_REG, DT_REG, DT_REG, DT_LNK, DT_REG, DT_REG };
+static const enum proc_node pid_entry_kinds[] = { PN_STAT, PN_STATUS, PN_CMDLINE, PN_EXE, PN_MOUNTS, PN_COMM };
+#define NPID_ENTRIES (sizeof pid_entries / sizeof pid_entries[0])
 
 static int procfs_readdir_root(uint64_t *pos, readdir_emit emit, void *arg)
 {
     static const char *const fixed[] = { ".", "..", "meminfo", "uptime", "counters", "trace", "cpuinfo",
-                                         "enosys", "self" };
-    static const unsigned types[] = { DT_DIR, DT_DIR, DT_REG, DT_REG, DT_REG, DT_REG, DT_REG, DT_REG, DT_LNK };
+                                         "enosys", "self", "mounts", "filesystems" };
+    static const unsigned types[] = { DT_DIR, DT_DIR, DT_REG, DT_REG, DT_REG, DT_REG, DT_REG, DT_REG, DT_LNK,
+                                      DT_REG, DT_REG };
     static const enum proc_node kinds[] = { PN_ROOT, PN_ROOT, PN_MEMINFO, PN_UPTIME, PN_COUNTERS, PN_TRACE,
-                                            PN_CPUINFO, PN_ENOSYS, PN_SELF };
-    enum { NFIXED = 9 };
+                                            PN_CPUINFO, PN_ENOSYS, PN_SELF, PN_MOUNTS, PN_FILESYSTEMS };
+    enum { NFIXED = 11 };
     for (; *pos < NFIXED; (*pos)++)
         if (emit(arg, fixed[*pos], strlen(fixed[*pos]), procfs_ino(kinds[*pos], 0), types[*pos]))
             return 0;
@@ -190,7 +202,7 @@ static int procfs_readdir(struct inode *dir, uint64_t *pos, readdir_emit emit, v
     for (; *pos < 2; (*pos)++)
         if (emit(arg, *pos ? ".." : ".", *pos + 1, dir->ino, DT_DIR))
             return 0;
-    for (; *pos < 6; (*pos)++) {
+    for (; *pos < 2 + NPID_ENTRIES; (*pos)++) {
         const char *n = pid_entries[*pos - 2];
         if (emit(arg, n, strlen(n), procfs_ino(pid_entry_kinds[*pos - 2], info(dir)->pid),
                  pid_entry_types[*pos - 2]))
@@ -262,6 +274,10 @@ static size_t procfs_generate(struct procfs_info *pi, char *buf, size_t n)
                                  page_free_count() * 4, page_free_count() * 4);
     if (pi->kind == PN_ENOSYS)
         return syscall_enosys_format(buf, n);
+    if (pi->kind == PN_MOUNTS)
+        return mount_format(buf, n);
+    if (pi->kind == PN_FILESYSTEMS)
+        return mount_format_types(buf, n);
     if (pi->kind == PN_CPUINFO)
         return procfs_cpuinfo(buf, n);
     if (pi->kind == PN_COUNTERS)
@@ -277,6 +293,8 @@ static size_t procfs_generate(struct procfs_info *pi, char *buf, size_t n)
         return procfs_stat(p, buf, n);
     if (pi->kind == PN_STATUS)
         return procfs_status(p, buf, n);
+    if (pi->kind == PN_COMM)
+        return (size_t)ksnprintf(buf, n, "%.15s\n", p->name);     /* TASK_COMM_LEN */
     size_t len = p->cmdline_len < n ? p->cmdline_len : n;
     memcpy(buf, p->cmdline, len);
     return len;

@@ -72,6 +72,9 @@ struct inode_ops {
     int (*unlink)(struct inode *dir, const char *name, size_t len, bool dir_only);
     int (*rename)(struct inode *odir, const char *oname, size_t olen,
                   struct inode *ndir, const char *nname, size_t nlen);
+    /* renameat2(RENAME_EXCHANGE): swap two existing names. */
+    int (*exchange)(struct inode *odir, const char *oname, size_t olen,
+                    struct inode *ndir, const char *nname, size_t nlen);
     int (*symlink)(struct inode *dir, const char *name, size_t len, const char *target);
     long (*readlink)(struct inode *ino, char *buf, size_t n);
     int (*truncate)(struct inode *ino, uint64_t size);
@@ -140,6 +143,8 @@ int vfs_lookup_parent(struct inode *dir, const char *path, struct inode **parent
 struct inode *vfs_root(void);
 void vfs_set_root(struct inode *root);
 int vfs_mount(struct inode *dir, struct inode *root);
+/* The absolute path of a directory (getcwd's answer); its length with the NUL, or -errno. */
+long vfs_path_of(struct inode *dir, char *buf, size_t size);
 
 /* A regular file's whole contents for exec: in place when the file system has them in one
  * piece, else copied into kvm memory (*owned is then true and the caller kvm_free()s it). */

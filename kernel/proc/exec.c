@@ -1,6 +1,7 @@
 /* exec: map PT_LOAD segments (file bytes copied, the rest demand-zero), set up the stack
  * region and lay out argc, argv, envp and the auxiliary vector as the Linux ELF ABI does. */
 #include "proc/exec.h"
+#include "fs/mount.h"
 #include "proc/proc.h"
 #include "proc/elf.h"
 #include "proc/sched.h"
@@ -165,7 +166,7 @@ static int exec_open(const char *path, const void **file, size_t *size, bool *ow
     int err = vfs_lookup(NULL, path, LOOKUP_FOLLOW, &ino);
     if (err)
         return err;
-    if (S_ISDIR(ino->mode) || !S_ISREG(ino->mode) || !(ino->mode & 0111))
+    if (S_ISDIR(ino->mode) || !S_ISREG(ino->mode) || !(ino->mode & 0111) || mount_noexec(ino))
         err = -EACCES;
     else
         err = vfs_read_all(ino, file, size, owned);

@@ -1,6 +1,7 @@
 /* The process table and the lifecycle: spawn, fork, exit, wait, fault.
  * All of it runs under the kernel lock (lib/spinlock.h), with interrupts off. */
 #include "proc/proc.h"
+#include "proc/syscall.h"
 #include "proc/sched.h"
 #include "proc/exec.h"
 #include "mm/vm.h"
@@ -186,6 +187,12 @@ int proc_fork(bool share_mm)
     child->altstack_size = parent->altstack_size;
     child->altstack_flags = parent->altstack_flags;
     memcpy(child->rlimits, parent->rlimits, sizeof child->rlimits);
+    child->abi = parent->abi;
+    child->abi.pdeathsig = 0;
+    if (child->abi.policy & PROC_SCHED_RESET_ON_FORK) {     /* back to SCHED_OTHER, nice >= 0 */
+        child->abi.policy = 0;
+        child->abi.nice = child->abi.nice < 0 ? 0 : child->abi.nice;
+    }
     child->parent = parent;
     child->state = PROC_RUNNABLE;
     sched_kick();
@@ -203,6 +210,8 @@ static void proc_reparent_children(struct proc *p)
         if (c->state == PROC_FREE || c->parent != p)
             continue;
         c->parent = init;
+        if (c->abi.pdeathsig && c->state != PROC_ZOMBIE)
+            signal_send(c, c->abi.pdeathsig, NULL);
         if (c->state == PROC_ZOMBIE) {
             if (init)
                 signal_notify_parent(c, (c->exit_status & 0x7f) ? CLD_KILLED : CLD_EXITED,
@@ -247,6 +256,7 @@ void proc_exit(int status)
         kprintf("kernel: init exited with status %d\n", status);
         /* A real init must never end; spawn= test runs simply go on until all have exited. */
         if (proc_init_is_vital) {
+            syscall_enosys_report();
             kprintf("kernel: powering off\n");
             arch_power_off(status != 0);
         }

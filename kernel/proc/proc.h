@@ -81,6 +81,16 @@ struct proc {
     /* (end of timers) */
 
     /* -- the everyday ABI: mount, statfs, sched_*, prctl, ... (kernel/fs/mount.c, kernel/proc/sys_sched.c) -- */
+#define PROC_SCHED_RESET_ON_FORK 0x40000000
+    struct {
+        uint64_t cpu_mask;      /* sched_setaffinity: cpus[] indices it may run on; 0 means all */
+        int nice;               /* -20..19 (setpriority) */
+        int policy;             /* SCHED_OTHER, SCHED_BATCH or SCHED_IDLE (| SCHED_RESET_ON_FORK) */
+        int pdeathsig;          /* PR_SET_PDEATHSIG: sent when the parent exits */
+        bool undumpable;        /* PR_SET_DUMPABLE 0 */
+        bool membarrier_private;    /* MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED done */
+        bool membarrier_global;     /* MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED done */
+    } abi;                      /* fork copies it (proc_fork), minus pdeathsig */
     /* (end of abi) */
 
     /* -- page cache and file mappings: kernel/mm/pagecache.c, sys_mm.c -- */

@@ -1,5 +1,6 @@
 /* The scheduler: each hart loops picking the next runnable process round robin and
  * switch_context()s into it; a process gives the hart back by switching to that loop. */
+#include "proc/syscall.h"
 #include "proc/sched.h"
 #include "proc/proc.h"
 #include "mm/vm.h"
@@ -36,9 +37,11 @@ uint64_t sched_ticks(void) { return arch_time_ns() / (1000000000ULL / sched.hz);
 
 static struct proc *sched_pick(void)
 {
+    uint64_t me = 1UL << this_cpu()->index;
     for (int n = 1; n <= NPROC; n++) {
         int i = (sched.last + n) % NPROC;
-        if (procs[i].state == PROC_RUNNABLE) {
+        /* sched_setaffinity: a process runs only on the harts of its mask (0: any). */
+        if (procs[i].state == PROC_RUNNABLE && (!procs[i].abi.cpu_mask || (procs[i].abi.cpu_mask & me))) {
             sched.last = i;
             return &procs[i];
         }
@@ -115,6 +118,7 @@ void sched_loop(void)
             c->last_pid = TRACE_PID_IDLE;
         }
         if (sched.booted && proc_live_count() == 0) {
+            syscall_enosys_report();
             kprintf("kernel: no processes left, powering off\n");
             arch_power_off(false);
         }

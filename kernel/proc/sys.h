@@ -102,6 +102,33 @@
 /* (end of timers) */
 
 /* -- the everyday ABI: mount, statfs, sched_*, prctl, ... (kernel/fs/mount.c, kernel/proc/sys_sched.c) -- */
+#define SYS_umount2              39
+#define SYS_mount                40
+#define SYS_statfs               43
+#define SYS_fstatfs              44
+#define SYS_fchown               55
+#define SYS_sendfile             71
+#define SYS_sched_setparam       118
+#define SYS_sched_setscheduler   119
+#define SYS_sched_getscheduler   120
+#define SYS_sched_getparam       121
+#define SYS_sched_setaffinity    122
+#define SYS_sched_getaffinity    123
+#define SYS_sched_get_priority_max 125
+#define SYS_sched_get_priority_min 126
+#define SYS_sched_rr_get_interval 127
+#define SYS_setpriority          140
+#define SYS_getpriority          141
+#define SYS_sethostname          161
+#define SYS_setdomainname        162
+#define SYS_prctl                167
+#define SYS_getcpu               168
+#define SYS_riscv_hwprobe        258
+#define SYS_riscv_flush_icache   259
+#define SYS_syncfs               267
+#define SYS_membarrier           283
+#define SYS_copy_file_range      285
+#define SYS_rseq                 293
 /* (end of abi) */
 
 /* -- page cache and file mappings: kernel/mm/pagecache.c, sys_mm.c -- */
@@ -142,6 +169,14 @@ SYSCALL(renameat2); SYSCALL(readlinkat); SYSCALL(ioctl); SYSCALL(faccessat2); SY
 /* (end of timers) */
 
 /* -- the everyday ABI: mount, statfs, sched_*, prctl, ... (kernel/fs/mount.c, kernel/proc/sys_sched.c) -- */
+SYSCALL(umount2); SYSCALL(mount); SYSCALL(statfs); SYSCALL(fstatfs); SYSCALL(fchown);
+SYSCALL(sendfile); SYSCALL(sched_setparam); SYSCALL(sched_setscheduler);
+SYSCALL(sched_getscheduler); SYSCALL(sched_getparam); SYSCALL(sched_setaffinity);
+SYSCALL(sched_getaffinity); SYSCALL(sched_get_priority_max); SYSCALL(sched_get_priority_min);
+SYSCALL(sched_rr_get_interval); SYSCALL(setpriority); SYSCALL(getpriority); SYSCALL(sethostname);
+SYSCALL(setdomainname); SYSCALL(prctl); SYSCALL(getcpu); SYSCALL(riscv_hwprobe);
+SYSCALL(riscv_flush_icache); SYSCALL(syncfs); SYSCALL(membarrier); SYSCALL(copy_file_range);
+SYSCALL(rseq);
 /* (end of abi) */
 
 /* -- page cache and file mappings: kernel/mm/pagecache.c, sys_mm.c -- */

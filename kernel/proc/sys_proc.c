@@ -1,6 +1,7 @@
 /* Process system calls: identity, fork (clone), execve, exit, wait4, uname, sysinfo, reboot. */
 #include "proc/sys.h"
 #include "proc/proc.h"
+#include "proc/syscall.h"
 #include "proc/sched.h"
 #include "proc/exec.h"
 #include "mm/vm.h"
@@ -165,18 +166,7 @@ SYSCALL(execve)
     return err ? err : 0;
 }
 
-SYSCALL(uname)
-{
-    struct { char sysname[65], nodename[65], release[65], version[65], machine[65], domain[65]; } u;
-    memset(&u, 0, sizeof u);
-    kstrlcpy(u.sysname, "Linux", sizeof u.sysname);     /* glibc checks the release, not the name */
-    kstrlcpy(u.nodename, "rvix", sizeof u.nodename);
-    kstrlcpy(u.release, "6.1.0-rvix", sizeof u.release);
-    kstrlcpy(u.version, "rvix 0.1", sizeof u.version);
-    kstrlcpy(u.machine, "riscv64", sizeof u.machine);
-    kstrlcpy(u.domain, "(none)", sizeof u.domain);
-    return copy_to_user(a[0], &u, sizeof u);
-}
+/* uname: kernel/proc/sys_sched.c, next to sethostname. */
 
 SYSCALL(sysinfo)
 {
@@ -214,6 +204,7 @@ SYSCALL(reboot)
         arch_reboot();
     case LINUX_REBOOT_CMD_POWER_OFF:
     case LINUX_REBOOT_CMD_HALT:
+        syscall_enosys_report();
         kprintf("kernel: power off\n");
         arch_power_off(false);
     default:
