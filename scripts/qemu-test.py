@@ -235,6 +235,9 @@ CASES = [
     # -- timers --
     # (end of timers)
     # -- abi --
+    Case("a-mount", spawn("/tests/a_mount"), 62,
+         about="mount/umount2: tmpfs size= and statfs figures, /proc/mounts, remount ro (EROFS), EBUSY, "
+               "MNT_DETACH, proc/devtmpfs/ramfs/bind mounts, noexec, bad arguments"),
     # (end of abi)
     # -- mm --
     # (end of mm)
