@@ -238,6 +238,12 @@ CASES = [
     Case("a-mount", spawn("/tests/a_mount"), 62,
          about="mount/umount2: tmpfs size= and statfs figures, /proc/mounts, remount ro (EROFS), EBUSY, "
                "MNT_DETACH, proc/devtmpfs/ramfs/bind mounts, noexec, bad arguments"),
+    Case("a-meta", spawn("/tests/a_meta"), 57, compare="/tests/a_meta",
+         about="umask at create, fchmod/fchown/fchownat, utimensat, readlinkat/symlinkat/linkat flags, "
+               "renameat2 NOREPLACE/EXCHANGE, faccessat2, copy_file_range and sendfile"),
+    Case("a-sched", spawn("/tests/a_sched"), 58,
+         about="sched_setaffinity + getcpu on every hart, policies, nice, prctl (names in comm/stat, "
+               "pdeathsig, dumpable), membarrier, rseq ENOSYS, riscv_flush_icache, riscv_hwprobe, uname, sysinfo"),
     # (end of abi)
     # -- mm --
     # (end of mm)

@@ -103,10 +103,12 @@ SYSCALL(copy_file_range)
     uint64_t len = a[4] > MAX_RW_COUNT ? MAX_RW_COUNT : a[4];
     if (a[5] != 0)
         return -EINVAL;
-    if (!in || !out || !readable(in) || !writable(out) || (out->flags & O_APPEND))
+    if (!in || !out)
         return -EBADF;
     if (S_ISDIR(in->inode->mode) || S_ISDIR(out->inode->mode))
         return -EISDIR;
+    if (!readable(in) || !writable(out) || (out->flags & O_APPEND))
+        return -EBADF;
     if (!S_ISREG(in->inode->mode) || !S_ISREG(out->inode->mode))
         return -EINVAL;
     uint64_t ioff = in->off, ooff = out->off;
