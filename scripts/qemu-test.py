@@ -225,6 +225,9 @@ CASES = [
     # -- threads --
     # (end of threads)
     # -- poll --
+    Case("w-poll", spawn("/tests/poll"), 68, compare="/tests/poll", timeout=60,
+         about="poll/ppoll/select on pipes, FIFOs, files, /dev/null: masks, wake-ups, timeouts written back, "
+               "EINTR with and without SA_RESTART, ppoll/pselect signal masks, bad arguments"),
     # (end of poll)
     # -- timers --
     # (end of timers)
