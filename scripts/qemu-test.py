@@ -231,6 +231,9 @@ CASES = [
     Case("w-epoll", spawn("/tests/epoll"), 116, compare="/tests/epoll", timeout=60,
          about="epoll LT/ET/ONESHOT, MOD/DEL, nesting, errors; eventfd counter/semaphore/overflow; signalfd "
                "over blocked SIGUSR1; timerfd one-shot/periodic/absolute; an event loop over all of them"),
+    Case("w-polltty", spawn("/tests/polltty"), 10, timeout=60,
+         interact=[(r"polltty: type a line", "hello\r"), (r"polltty: type a key", "k")],
+         about="the console under poll/select/epoll: idle, a canonical line, a raw-mode key"),
     # (end of poll)
     # -- timers --
     # (end of timers)
