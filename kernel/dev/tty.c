@@ -323,6 +323,7 @@ static long tty_ioctl(struct file *f, uint64_t cmd, uint64_t arg)
         tty.t = t;
         if (!(tty.t.c_lflag & ICANON) && tty.linelen)
             tty_commit_line();
+        waitq_wake(&tty_wq, 0);     /* a new mode may make queued input readable */
         return 0;
     }
     case TIOCGWINSZ:

@@ -88,6 +88,10 @@ static void basics(void)
     res("del-absent", E(epoll_ctl(ep, EPOLL_CTL_DEL, p[1], NULL)), -ENOENT);
     res("bad-op", E(epoll_ctl(ep, 99, p[0], &(struct epoll_event){ 0 })), -EINVAL);
     res("exclusive-mod", mod(ep, p[0], EPOLLIN | EPOLLEXCLUSIVE, 0), -EINVAL);
+    res("exclusive-oneshot", add(ep, p[1], EPOLLOUT | EPOLLEXCLUSIVE | EPOLLONESHOT, 0), -EINVAL);
+    res("exclusive-add", add(ep, p[1], EPOLLOUT | EPOLLEXCLUSIVE, 0), 0);
+    res("exclusive-then-mod", mod(ep, p[1], EPOLLOUT, 0), -EINVAL);
+    res("exclusive-del", E(epoll_ctl(ep, EPOLL_CTL_DEL, p[1], NULL)), 0);
     res("ctl-efault", E(epoll_ctl(ep, EPOLL_CTL_ADD, p[1], (struct epoll_event *)8)), -EFAULT);
     struct epoll_event evs[2];
     res("wait-maxevents-0", E(epoll_wait(ep, evs, 0, 0)), -EINVAL);
