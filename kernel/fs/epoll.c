@@ -311,28 +311,26 @@ static long ep_send_events(struct eventpoll *ep, uint64_t uevents, int max)
     return count;
 }
 
-SYSCALL(epoll_pwait)
+/* epoll_pwait and epoll_pwait2: deadline 0 is none; zero: do not sleep. */
+static long ep_wait(uint64_t epfd, uint64_t uevents, int max, uint64_t deadline, bool zero,
+                    uint64_t umask, uint64_t masksize)
 {
-    int max = (int)a[2], timeout_ms = (int)a[3];
     if (max <= 0 || max > (int)(0x7fffffff / sizeof(struct epoll_event)))
         return -EINVAL;
-    struct file *epf = fd_get(current()->fdt, (int)a[0]);
+    struct file *epf = fd_get(current()->fdt, (int)epfd);
     if (!epf)
         return -EBADF;
     if (epf->ops != &epoll_ops)
         return -EINVAL;
     struct poll_mask pm;
-    long r = poll_mask_set(&pm, a[4], a[5]);
+    long r = poll_mask_set(&pm, umask, masksize);
     if (r)
         return r;
     struct eventpoll *ep = epf->priv;
     file_get(epf);
-    uint64_t deadline = 0;
-    bool timed_out = timeout_ms == 0;
-    if (timeout_ms > 0)
-        deadline = arch_time_ns() + (uint64_t)timeout_ms * 1000000ULL;
+    bool timed_out = zero;
     for (;;) {
-        r = ep_send_events(ep, a[1], max);
+        r = ep_send_events(ep, uevents, max);
         if (r || timed_out)
             break;
         int s = sched_sleep_on_until(&ep->wq, deadline);
@@ -347,4 +345,20 @@ SYSCALL(epoll_pwait)
     /* After an interruption the caller's mask comes back once the handler has run. */
     poll_mask_done(&pm, r == -EINTR ? -ERESTARTNOHAND : r);
     return r;
+}
+
+SYSCALL(epoll_pwait)
+{
+    int timeout_ms = (int)a[3];
+    uint64_t deadline = timeout_ms > 0 ? arch_time_ns() + (uint64_t)timeout_ms * 1000000ULL : 0;
+    return ep_wait(a[0], a[1], (int)a[2], deadline, timeout_ms == 0, a[4], a[5]);
+}
+
+/* The same with a struct timespec timeout (NULL: none); it is not written back. */
+SYSCALL(epoll_pwait2)
+{
+    uint64_t deadline;
+    bool zero;
+    long r = poll_timeout_from_user(a[3], &deadline, &zero);
+    return r ? r : ep_wait(a[0], a[1], (int)a[2], deadline, zero, a[4], a[5]);
 }

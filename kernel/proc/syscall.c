@@ -5,7 +5,7 @@
 #include "lib/errno.h"
 #include "lib/printf.h"
 
-#define NR_SYSCALLS 440
+#define NR_SYSCALLS 450
 
 typedef long (*syscall_fn)(const uint64_t a[6]);
 
@@ -112,6 +112,7 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
     [SYS_timerfd_create] = sys_timerfd_create,
     [SYS_timerfd_settime] = sys_timerfd_settime,
     [SYS_timerfd_gettime] = sys_timerfd_gettime,
+    [SYS_epoll_pwait2] = sys_epoll_pwait2,
     /* (end of poll) */
 
     /* -- interval and POSIX timers: kernel/proc/itimer.c -- */

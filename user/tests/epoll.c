@@ -201,6 +201,16 @@ static void basics(void)
     res("wait-timeout", wait1(ep, 150), 0);
     long dt = now_ms() - t0;
     check(dt >= 140 && dt < 3000, "wait-timeout-elapsed", "150 ms took %ld ms", dt);
+    struct timespec ts2 = { 0, 50 * 1000000L };
+    t0 = now_ms();
+    res("pwait2-timeout", E(syscall(SYS_epoll_pwait2, ep, evs, 2, &ts2, NULL, 8)), 0);
+    check(now_ms() - t0 >= 45, "pwait2-timeout-elapsed", "50 ms took %ld ms", now_ms() - t0);
+    write(p[1], "i", 1);
+    res("pwait2-ready", E(syscall(SYS_epoll_pwait2, ep, evs, 2, NULL, NULL, 8)), 1);
+    res("pwait2-data", (long)evs[0].data.u64, 40);
+    ts2.tv_nsec = 1000000000L;
+    res("pwait2-bad-timeout", E(syscall(SYS_epoll_pwait2, ep, evs, 2, &ts2, NULL, 8)), -EINVAL);
+    read(p[0], b, 1);
     close(p[0]), close(p[1]);
     close(ep);
 }
