@@ -71,6 +71,9 @@ static void basics(void)
     res("create1-bad-flags", E(epoll_create1(1)), -EINVAL);
     int ep = epoll_create1(EPOLL_CLOEXEC);
     check(ep >= 0, "create1", "epoll_create1: %s", strerror(errno));
+    res("epoll-getfl", fcntl(ep, F_GETFL), O_RDWR);
+    res("epoll-cloexec", fcntl(ep, F_GETFD), FD_CLOEXEC);
+    res("epoll-read", E(read(ep, &(uint64_t){ 0 }, 8)), -EINVAL);
     int p[2];
     pipe(p);
     res("add", add(ep, p[0], EPOLLIN, 7), 0);
@@ -247,6 +250,15 @@ static void eventfds(void)
     out("eventfd-mode: %o", st.st_mode);
     close(e);
 
+    e = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    res("eventfd-getfl", fcntl(e, F_GETFL), O_RDWR | O_NONBLOCK);
+    res("eventfd-cloexec", fcntl(e, F_GETFD), FD_CLOEXEC);
+    close(e);
+    e = eventfd(0, 0);
+    res("eventfd-getfl-blocking", fcntl(e, F_GETFL), O_RDWR);
+    fcntl(e, F_SETFL, O_NONBLOCK);
+    res("eventfd-setfl-nonblock", E(read(e, &v, 8)), -EAGAIN);
+    close(e);
     e = eventfd(3, EFD_SEMAPHORE | EFD_NONBLOCK);
     long got[4];
     for (int i = 0; i < 4; i++)
@@ -343,6 +355,8 @@ static void timerfds(void)
     res("timerfd-bad-clock", E(timerfd_create(12345, 0)), -EINVAL);
     res("timerfd-bad-flags", E(timerfd_create(CLOCK_MONOTONIC, 0x10)), -EINVAL);
     int t = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK);
+    res("timerfd-getfl", fcntl(t, F_GETFL), O_RDWR | O_NONBLOCK);
+    res("timerfd-write", E(write(t, &(uint64_t){ 1 }, 8)), -EINVAL);
     struct itimerspec its, old;
     timerfd_gettime(t, &its);
     resb("timerfd-disarmed", !its.it_value.tv_sec && !its.it_value.tv_nsec, "value set");

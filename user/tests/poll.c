@@ -367,6 +367,58 @@ static void interrupts(void)
     close(p[1]);
 }
 
+/* Four processes poll one non-blocking pipe while the parent writes 400 bytes in bursts:
+ * every byte is read exactly once and all of them see the end (no lost wake-up). */
+static void herd(void)
+{
+    enum { KIDS = 4, BYTES = 400 };
+    int p[2], res_pipe[2];
+    pipe2(p, O_NONBLOCK);
+    pipe(res_pipe);
+    int pids[KIDS];
+    for (int i = 0; i < KIDS; i++) {
+        pids[i] = fork();
+        if (pids[i] == 0) {
+            close(p[1]);
+            int got = 0;
+            for (;;) {
+                struct pollfd pf = { p[0], POLLIN, 0 };
+                if (poll(&pf, 1, 20000) != 1)
+                    _exit(200);
+                char buf[7];
+                ssize_t r = read(p[0], buf, sizeof buf);
+                if (r > 0)
+                    got += (int)r;
+                else if (r == 0)
+                    break;
+                else if (errno != EAGAIN)
+                    _exit(201);
+            }
+            write(res_pipe[1], &got, sizeof got);
+            _exit(0);
+        }
+    }
+    for (int i = 0; i < BYTES / 20; i++) {
+        write(p[1], "abcdefghijklmnopqrst", 20);
+        if (i % 5 == 0)
+            msleep(3);
+    }
+    close(p[1]);
+    int total = 0, ok_exits = 0;
+    for (int i = 0; i < KIDS; i++) {
+        int st = wait_for(pids[i], 0);
+        ok_exits += WIFEXITED(st) && WEXITSTATUS(st) == 0;
+        int got = 0;
+        if (read(res_pipe[0], &got, sizeof got) == sizeof got)
+            total += got;
+    }
+    res("herd-exits", ok_exits, KIDS);
+    res("herd-bytes", total, BYTES);
+    close(p[0]);
+    close(res_pipe[0]);
+    close(res_pipe[1]);
+}
+
 int main(void)
 {
     snprintf(base, sizeof base, "/tmp/poll.%d", getpid());
@@ -377,6 +429,7 @@ int main(void)
     timeouts();
     selects();
     interrupts();
+    herd();
     char path[96];
     snprintf(path, sizeof path, "%s/file", base);
     unlink(path);
