@@ -242,7 +242,7 @@ SYSCALL(epoll_ctl)
     if (op != EPOLL_CTL_DEL && copy_from_user(&ev, a[3], sizeof ev))
         return -EFAULT;
     struct file *epf = fd_get(t, (int)a[0]), *f = fd_get(t, fd);
-    if (!epf || !f)
+    if (!epf || !f || (epf->flags & O_PATH) || (f->flags & O_PATH))
         return -EBADF;
     if (!f->ops || !f->ops->poll)
         return -EPERM;          /* regular files and directories cannot be watched (Linux) */

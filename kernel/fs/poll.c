@@ -145,8 +145,8 @@ static long poll_files(struct kpoll *k, size_t n, uint64_t deadline, bool zero, 
     for (;;) {
         count = 0;
         for (size_t i = 0; i < n; i++) {
-            if (!k[i].file) {
-                if (k[i].revents == POLLNVAL)
+            if (!k[i].file) {   /* POLLNVAL, or (select) an O_PATH descriptor */
+                if (k[i].revents & (select_mode ? k[i].events : ~0U))
                     count++;
                 continue;
             }
@@ -212,7 +212,7 @@ SYSCALL(ppoll)
         k[i].events = (uint16_t)ufds[i].events;
         if (ufds[i].fd >= 0) {
             struct file *f = fd_get(p->fdt, ufds[i].fd);
-            if (f)
+            if (f && !(f->flags & O_PATH))     /* O_PATH descriptors count as closed (Linux) */
                 k[i].file = file_get(f);
             else
                 k[i].revents = POLLNVAL;
@@ -286,7 +286,12 @@ SYSCALL(pselect6)
             kfree(fds);
             return -EBADF;
         }
-        k[m] = (struct kpoll){ file_get(f), ev, 0 };
+        /* Linux: an O_PATH descriptor is open for select but cannot be polled, and its
+         * POLLNVAL makes it count as ready in every set it is in. */
+        if (f->flags & O_PATH)
+            k[m] = (struct kpoll){ NULL, ev, ~0U };
+        else
+            k[m] = (struct kpoll){ file_get(f), ev, 0 };
         fds[m++] = fd;
     }
     struct poll_mask pm;

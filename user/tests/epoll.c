@@ -85,6 +85,9 @@ static void basics(void)
     snprintf(path, sizeof path, "/tmp/epoll.%d", getpid());
     int reg = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
     res("add-regular-file", add(ep, reg, EPOLLIN, 0), -EPERM);
+    int opath = open("/tmp", O_PATH);
+    res("add-o-path", add(ep, opath, EPOLLIN, 0), -EBADF);
+    close(opath);
     close(reg);
     unlink(path);
     res("mod-absent", mod(ep, p[1], EPOLLOUT, 0), -ENOENT);

@@ -125,6 +125,18 @@ static void masks(void)
     res("dev-null", poll1(fd, POLLIN | POLLOUT, 0), POLLIN | POLLOUT);
     close(fd);
     res("closed-fd", poll1(fd, POLLIN, 0), POLLNVAL);
+    fd = open("/tmp", O_PATH);
+    res("o-path-nval", poll1(fd, POLLIN, 0), POLLNVAL);
+    fd_set ps;
+    FD_ZERO(&ps);
+    FD_SET(fd, &ps);
+    struct timeval ptv = { 0, 0 };
+    fd_set pw;
+    FD_ZERO(&pw);
+    FD_SET(fd, &pw);
+    res("o-path-select", E(select(fd + 1, &ps, &pw, NULL, &ptv)), 2);
+    resb("o-path-select-bits", FD_ISSET(fd, &ps) && FD_ISSET(fd, &pw), "bits not set");
+    close(fd);
     struct pollfd two[2] = { { -1, POLLIN, 7 }, { 0, 0, 0 } };
     two[1].fd = open("/dev/null", O_RDONLY);
     two[1].events = POLLIN;
