@@ -234,6 +234,8 @@ CASES = [
     Case("w-polltty", spawn("/tests/polltty"), 10, timeout=60,
          interact=[(r"polltty: type a line", "hello\r"), (r"polltty: type a key", "k")],
          about="the console under poll/select/epoll: idle, a canonical line, a raw-mode key"),
+    Case("w-pollleak", spawn("/tests/pollleak"), 2, timeout=90,
+         about="300 cycles of epoll/eventfd/timerfd/signalfd/pipe sets, ppoll and epoll_wait leak no page"),
     # (end of poll)
     # -- timers --
     # (end of timers)
