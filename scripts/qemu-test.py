@@ -228,7 +228,7 @@ CASES = [
     Case("w-poll", spawn("/tests/poll"), 73, compare="/tests/poll", timeout=60,
          about="poll/ppoll/select on pipes, FIFOs, files, /dev/null: masks, wake-ups, timeouts written back, "
                "EINTR with and without SA_RESTART, ppoll/pselect signal masks, bad arguments"),
-    Case("w-epoll", spawn("/tests/epoll"), 135, compare="/tests/epoll", timeout=60,
+    Case("w-epoll", spawn("/tests/epoll"), 145, compare="/tests/epoll", timeout=60,
          about="epoll LT/ET/ONESHOT, MOD/DEL, nesting, errors; eventfd counter/semaphore/overflow; signalfd "
                "over blocked SIGUSR1; timerfd one-shot/periodic/absolute; an event loop over all of them"),
     Case("w-polltty", spawn("/tests/polltty"), 10, timeout=60,

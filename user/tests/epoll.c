@@ -510,9 +510,124 @@ static void event_loop(void)
     sigprocmask(SIG_UNBLOCK, &m, NULL);
 }
 
+static volatile int usr2_count;
+
+static void on_usr2(int sig)
+{
+    (void)sig;
+    usr2_count++;
+}
+
+static void set_usr2(int flags)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_usr2;
+    sa.sa_flags = flags;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGUSR2, &sa, NULL);
+}
+
+/* A child that sends SIGUSR2 once the parent sleeps. */
+static int poke(void)
+{
+    int parent = getpid(), pid = fork();
+    if (pid == 0) {
+        wait_sleeping(parent);
+        msleep(20);
+        kill(parent, SIGUSR2);
+        _exit(0);
+    }
+    return pid;
+}
+
+/* Signals during the blocking calls: epoll_wait is never restarted; reads of eventfd,
+ * signalfd and timerfd follow SA_RESTART. */
+static void interrupts(void)
+{
+    int ep = epoll_create1(0), e = eventfd(0, 0);
+    add(ep, e, EPOLLIN, 1);
+    set_usr2(SA_RESTART);
+    usr2_count = 0;
+    int pid = poke();
+    res("epoll-eintr-sa-restart", wait1(ep, 10000), -EINTR);
+    res("epoll-eintr-handler", usr2_count, 1);
+    wait_for(pid, 0);
+
+    set_usr2(0);
+    uint64_t v;
+    pid = poke();
+    res("eventfd-read-eintr", E(read(e, &v, 8)), -EINTR);
+    wait_for(pid, 0);
+
+    /* With SA_RESTART the eventfd read goes on and gets the value written later. */
+    set_usr2(SA_RESTART);
+    usr2_count = 0;
+    int parent = getpid();
+    pid = fork();
+    if (pid == 0) {
+        wait_sleeping(parent);
+        kill(parent, SIGUSR2);
+        msleep(50);
+        wait_sleeping(parent);
+        uint64_t three = 3;
+        write(e, &three, 8);
+        _exit(0);
+    }
+    v = 0;
+    res("eventfd-read-restarted", (read(e, &v, 8), (long)v), 3);
+    res("eventfd-restart-handler", usr2_count, 1);
+    wait_for(pid, 0);
+
+    /* A full eventfd: a blocking write waits for a read. */
+    v = 0xfffffffffffffffeULL;
+    write(e, &v, 8);
+    pid = fork();
+    if (pid == 0) {
+        wait_sleeping(parent);
+        uint64_t x;
+        read(e, &x, 8);
+        _exit(0);
+    }
+    v = 5;
+    res("eventfd-write-blocks", E(write(e, &v, 8)), 8);
+    wait_for(pid, 0);
+    res("eventfd-after-blocked-write", (read(e, &v, 8), (long)v), 5);
+
+    /* timerfd read restarted after a handler: still one expiration. */
+    int t = timerfd_create(CLOCK_MONOTONIC, 0);
+    struct itimerspec its = { { 0, 0 }, { 0, 300 * 1000000L } };
+    timerfd_settime(t, 0, &its, NULL);
+    usr2_count = 0;
+    pid = poke();
+    v = 0;
+    res("timerfd-read-restarted", (read(t, &v, 8), (long)v), 1);
+    res("timerfd-restart-handler", usr2_count, 1);
+    wait_for(pid, 0);
+    close(t);
+
+    /* signalfd read interrupted by another signal's handler, no SA_RESTART. */
+    sigset_t m;
+    sigemptyset(&m);
+    sigaddset(&m, SIGUSR1);
+    sigprocmask(SIG_BLOCK, &m, NULL);
+    int s = signalfd(-1, &m, 0);
+    set_usr2(0);
+    pid = poke();
+    struct signalfd_siginfo si;
+    res("signalfd-read-eintr", E(read(s, &si, sizeof si)), -EINTR);
+    wait_for(pid, 0);
+    close(s);
+    sigprocmask(SIG_UNBLOCK, &m, NULL);
+    signal(SIGUSR2, SIG_DFL);
+    close(e);
+    close(ep);
+}
+
 int main(void)
 {
     basics();
+    interrupts();
     eventfds();
     signalfds();
     timerfds();
