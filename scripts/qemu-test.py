@@ -231,6 +231,17 @@ CASES = [
     # -- threads --
     # (end of threads)
     # -- poll --
+    Case("w-poll", spawn("/tests/poll"), 73, compare="/tests/poll", timeout=60,
+         about="poll/ppoll/select on pipes, FIFOs, files, /dev/null: masks, wake-ups, timeouts written back, "
+               "EINTR with and without SA_RESTART, ppoll/pselect signal masks, bad arguments"),
+    Case("w-epoll", spawn("/tests/epoll"), 145, compare="/tests/epoll", timeout=60,
+         about="epoll LT/ET/ONESHOT, MOD/DEL, nesting, errors; eventfd counter/semaphore/overflow; signalfd "
+               "over blocked SIGUSR1; timerfd one-shot/periodic/absolute; an event loop over all of them"),
+    Case("w-polltty", spawn("/tests/polltty"), 10, timeout=60,
+         interact=[(r"polltty: type a line", "hello\r"), (r"polltty: type a key", "k")],
+         about="the console under poll/select/epoll: idle, a canonical line, a raw-mode key"),
+    Case("w-pollleak", spawn("/tests/pollleak"), 2, timeout=90,
+         about="300 cycles of epoll/eventfd/timerfd/signalfd/pipe sets, ppoll and epoll_wait leak no page"),
     # (end of poll)
     # -- timers --
     # (end of timers)

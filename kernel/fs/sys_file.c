@@ -363,6 +363,8 @@ SYSCALL(lseek)
     uint32_t m = f->inode->mode;
     if (S_ISFIFO(m) || (S_ISCHR(m) && f->ops && f->ops->ioctl))
         return -ESPIPE;     /* pipes and terminals have no position */
+    if (!(m & S_IFMT))
+        return (long)f->off; /* eventfd, epoll, signalfd, timerfd: Linux's noop_llseek */
     if (S_ISCHR(m)) {
         f->off = 0;         /* the memory devices: any seek "succeeds" and stays at 0 */
         return 0;

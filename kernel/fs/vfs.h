@@ -50,6 +50,8 @@
 
 struct inode;
 struct file;
+struct poll_table;
+struct epitem;
 
 /* Where a read or write moves bytes: user memory of the current process, or a kernel buffer. */
 struct uio {
@@ -92,6 +94,9 @@ struct file_ops {
     long (*write)(struct file *f, struct uio *u, size_t n, uint64_t *off);
     long (*ioctl)(struct file *f, uint64_t cmd, uint64_t arg);
     void (*close)(struct file *f);
+    /* The ready mask (POLLIN, POLLOUT, POLLHUP... of fs/waitq.h), registering pt on the
+     * file's wait queues with poll_wait(); NULL: always readable and writable. */
+    uint32_t (*poll)(struct file *f, struct poll_table *pt);
 };
 
 struct mount;
@@ -120,6 +125,8 @@ struct file {
     uint32_t flags;             /* O_ACCMODE | O_APPEND | O_NONBLOCK ... */
     const struct file_ops *ops;
     void *priv;
+    struct epitem *epoll_watch; /* epoll items watching this file (fs/epoll.c), dropped at close */
+    uint32_t version;           /* FIFOs: writer opens seen by a non-blocking reader's open */
 };
 
 struct inode *inode_new(uint32_t mode, const struct inode_ops *iops, const struct file_ops *fops);

@@ -9,6 +9,7 @@
 #include "lib/trace.h"
 #include "lib/spinlock.h"
 #include "dev/console.h"
+#include "fs/timerfd.h"
 
 struct cpu cpus[MAX_HARTS];
 uint32_t cpu_count;
@@ -189,6 +190,19 @@ int sched_sleep_until(uint64_t deadline_ns)
     return err;
 }
 
+int sched_sleep_on_until(const void *chan, uint64_t deadline_ns)
+{
+    struct proc *p = current();
+    if (deadline_ns && arch_time_ns() >= deadline_ns)
+        return signal_pending(p) ? -EINTR : -ETIMEDOUT;
+    p->wake_at_ns = deadline_ns;
+    int err = sched_sleep_on(chan);
+    p->wake_at_ns = 0;
+    if (!err && deadline_ns && arch_time_ns() >= deadline_ns)
+        err = -ETIMEDOUT;
+    return err;
+}
+
 static void sched_wake_timers(void)
 {
     uint64_t now = arch_time_ns();
@@ -220,5 +234,6 @@ void sched_tick(bool from_user, unsigned ticks)
         c->need_resched = true;
     }
     sched_wake_timers();
+    timerfd_tick();
     console_poll();
 }

@@ -7,6 +7,7 @@
 #include "lib/errno.h"
 #include "lib/kstring.h"
 #include "dev/console.h"
+#include "fs/signalfd.h"
 
 enum sig_default { SIGDFL_TERM, SIGDFL_CORE, SIGDFL_IGNORE, SIGDFL_STOP, SIGDFL_CONT };
 
@@ -48,6 +49,19 @@ bool signal_pending(struct proc *p)
     return (p->sig_pending & ~(p->sig_blocked & ~SIG_UNBLOCKABLE)) != 0;
 }
 
+int signal_dequeue(struct proc *p, uint64_t mask, struct k_siginfo *info)
+{
+    uint64_t ready = p->sig_pending & mask;
+    if (!ready)
+        return 0;
+    int sig = 1;
+    while (!(ready & SIGBIT(sig)))
+        sig++;
+    p->sig_pending &= ~SIGBIT(sig);
+    *info = p->sig_info[sig];
+    return sig;
+}
+
 static bool signal_is_stop(int sig)
 {
     return signal_default(sig) == SIGDFL_STOP;
@@ -81,6 +95,7 @@ void signal_send(struct proc *p, int sig, const struct k_siginfo *info)
     else
         p->sig_info[sig] = (struct k_siginfo){ .signo = sig, .code = SI_USER };
     p->sig_info[sig].signo = sig;
+    signalfd_notify(p, sig);
     if (p->state == PROC_SLEEPING && signal_pending(p) && (!p->uninterruptible || sig == SIGKILL)) {
         p->state = PROC_RUNNABLE;
         sched_kick();

@@ -82,6 +82,9 @@ void signal_send(struct proc *p, int sig, const struct k_siginfo *info);
 /* A fault: deliver sig to the current process even if it is blocked or ignored. */
 void signal_force(int sig, int code, uint64_t addr);
 bool signal_pending(struct proc *p);
+/* Take the lowest-numbered pending signal of p that is in mask (blocked or not) with its
+ * siginfo, as signalfd reads them: the signal number, or 0 if none is pending. */
+int signal_dequeue(struct proc *p, uint64_t mask, struct k_siginfo *info);
 /* Did the system call being returned from end with an internal restart code? */
 bool signal_restart_pending(struct proc *p);
 /* On the way back to U-mode: act on pending signals (run handlers, stop, or terminate).

@@ -96,6 +96,17 @@
 /* (end of threads) */
 
 /* -- polling and event fds: kernel/fs/poll.c, epoll.c, eventfd.c, signalfd.c, timerfd.c -- */
+#define SYS_eventfd2         19
+#define SYS_epoll_create1    20
+#define SYS_epoll_ctl        21
+#define SYS_epoll_pwait      22
+#define SYS_pselect6         72
+#define SYS_ppoll            73
+#define SYS_signalfd4        74
+#define SYS_timerfd_create   85
+#define SYS_timerfd_settime  86
+#define SYS_timerfd_gettime  87
+#define SYS_epoll_pwait2     441
 /* (end of poll) */
 
 /* -- interval and POSIX timers: kernel/proc/itimer.c -- */
@@ -163,6 +174,9 @@ SYSCALL(renameat2); SYSCALL(readlinkat); SYSCALL(ioctl); SYSCALL(faccessat2); SY
 /* (end of threads) */
 
 /* -- polling and event fds: kernel/fs/poll.c, epoll.c, eventfd.c, signalfd.c, timerfd.c -- */
+SYSCALL(eventfd2); SYSCALL(epoll_create1); SYSCALL(epoll_ctl); SYSCALL(epoll_pwait);
+SYSCALL(pselect6); SYSCALL(ppoll); SYSCALL(signalfd4);
+SYSCALL(timerfd_create); SYSCALL(timerfd_settime); SYSCALL(timerfd_gettime); SYSCALL(epoll_pwait2);
 /* (end of poll) */
 
 /* -- interval and POSIX timers: kernel/proc/itimer.c -- */

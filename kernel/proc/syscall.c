@@ -6,7 +6,7 @@
 #include "lib/printf.h"
 #include "dev/console.h"
 
-#define NR_SYSCALLS 440
+#define NR_SYSCALLS 450
 
 typedef long (*syscall_fn)(const uint64_t a[6]);
 
@@ -103,6 +103,17 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
     /* (end of threads) */
 
     /* -- polling and event fds: kernel/fs/poll.c, epoll.c, eventfd.c, signalfd.c, timerfd.c -- */
+    [SYS_eventfd2] = sys_eventfd2,
+    [SYS_epoll_create1] = sys_epoll_create1,
+    [SYS_epoll_ctl] = sys_epoll_ctl,
+    [SYS_epoll_pwait] = sys_epoll_pwait,
+    [SYS_pselect6] = sys_pselect6,
+    [SYS_ppoll] = sys_ppoll,
+    [SYS_signalfd4] = sys_signalfd4,
+    [SYS_timerfd_create] = sys_timerfd_create,
+    [SYS_timerfd_settime] = sys_timerfd_settime,
+    [SYS_timerfd_gettime] = sys_timerfd_gettime,
+    [SYS_epoll_pwait2] = sys_epoll_pwait2,
     /* (end of poll) */
 
     /* -- interval and POSIX timers: kernel/proc/itimer.c -- */
