@@ -223,6 +223,10 @@ CASES = [
          expect=[r"^rvix: 2 harts running$"],
          about="two CPU-bound processes on two harts finish in about the time of one"),
     # -- threads --
+    Case("g-futex", spawn("/tests/futex_ops"), 54, compare="/tests/futex_ops",
+         about="futex ops one by one: WAIT/WAKE, BITSET, REQUEUE, WAKE_OP, timeouts, errors, FIFO, shared"),
+    Case("g-threads", spawn("/tests/threads"), 11,
+         about="pthreads stress: mutex counter, condvars, barriers, cancel, join, TLS, 100 threads"),
     # (end of threads)
     # -- poll --
     # (end of poll)

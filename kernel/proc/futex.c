@@ -204,17 +204,27 @@ static long futex_requeue(uint64_t uaddr, uint64_t uaddr2, bool priv, int nr_wak
         if (__atomic_load_n(word, __ATOMIC_SEQ_CST) != cmpval)
             return -EAGAIN;
     }
+    /* The waiters of uaddr in queue order, taken before any is moved. */
+    static struct proc *queue[NPROC];
+    int n = 0;
+    for (struct proc *q; (q = futex_oldest(&k1, FUTEX_BITSET_ANY)) != NULL; n++) {
+        queue[n] = q;
+        q->futex_woken = true;      /* hide it from futex_oldest for now */
+    }
+    for (int i = 0; i < n; i++)
+        queue[i]->futex_woken = false;
+    bool same = k1.kind == k2.kind && k1.k1 == k2.k1 && k1.k2 == k2.k2;
     long count = 0;
-    for (;;) {
+    for (int i = 0; i < n; i++) {
+        struct proc *q = queue[i];
         if (count - nr_wake >= nr_requeue)
-            break;
-        struct proc *q = futex_oldest(&k1, FUTEX_BITSET_ANY);
-        if (!q)
             break;
         if (++count <= nr_wake) {
             futex_wake_one(q);
             continue;
         }
+        if (same)
+            continue;   /* requeued onto its own queue: it keeps its place */
         q->futex_kind = k2.kind;
         q->futex_k1 = k2.k1;
         q->futex_k2 = k2.k2;

@@ -218,9 +218,10 @@ void thread_exit(int status)
     if (g->exec_thread)
         sched_wakeup(&g->live_threads);
     bool last = g->live_threads == 0;
-    int gstatus = g->group_exiting ? g->group_exit_status : status;
     proc_release_resources(p);
     p->exit_status = status;
+    /* Like Linux: the group reports exit_group's status, else the leader's own exit status. */
+    int gstatus = g->group_exiting ? g->group_exit_status : g->exit_status;
     p->state = PROC_ZOMBIE;
     if (p != g) {
         g->utime += p->utime;
