@@ -229,6 +229,13 @@ CASES = [
          expect=[r"^rvix: 2 harts running$"],
          about="two CPU-bound processes on two harts finish in about the time of one"),
     # -- threads --
+    Case("g-futex", spawn("/tests/futex_ops"), 54, compare="/tests/futex_ops",
+         about="futex ops one by one: WAIT/WAKE, BITSET, REQUEUE, WAKE_OP, timeouts, errors, FIFO, shared"),
+    Case("g-threads", spawn("/tests/threads"), 11,
+         about="pthreads stress: mutex counter, condvars, barriers, cancel, join, TLS, 100 threads"),
+    Case("g-threadsem", spawn("/tests/threadsem"), 29,
+         about="thread groups: tids, tgkill, kill to a non-blocking thread, exit/exit_group/execve from threads, "
+               "wait4 at group end, CLEARTID, clone3 errors, /proc/self/task, robust mutexes, group stop"),
     # (end of threads)
     # -- poll --
     Case("w-poll", spawn("/tests/poll"), 73, compare="/tests/poll", timeout=60,

@@ -17,7 +17,7 @@
 #include "arch.h"
 
 enum proc_node { PN_ROOT, PN_MEMINFO, PN_UPTIME, PN_COUNTERS, PN_TRACE, PN_CPUINFO, PN_ENOSYS, PN_SELF, PN_PIDDIR, PN_STAT, PN_STATUS, PN_CMDLINE, PN_EXE,
-                 PN_MOUNTS, PN_FILESYSTEMS, PN_COMM };
+                 PN_MOUNTS, PN_FILESYSTEMS, PN_COMM, PN_TASK };
 
 struct procfs_info {
     enum proc_node kind;
@@ -38,7 +38,7 @@ static uint64_t procfs_ino(enum proc_node kind, int pid)
 
 static struct inode *procfs_inode(enum proc_node kind, int pid)
 {
-    uint32_t mode = kind == PN_ROOT || kind == PN_PIDDIR ? S_IFDIR | 0555
+    uint32_t mode = kind == PN_ROOT || kind == PN_PIDDIR || kind == PN_TASK ? S_IFDIR | 0555
                     : kind == PN_SELF || kind == PN_EXE ? S_IFLNK | 0777 : S_IFREG | 0444;
     const struct file_ops *fops = S_ISDIR(mode) ? &procfs_dir_ops : &procfs_file_ops;
     struct inode *ino = inode_new(mode, &procfs_iops, fops);
@@ -120,10 +120,21 @@ static int procfs_lookup(struct inode *dir, const char *name, size_t len, struct
             kind = PN_PIDDIR;
         else
             return -ENOENT;
+    } else if (di->kind == PN_TASK) {
+        /* /proc/<pid>/task/<tid> is the thread's own directory. */
+        struct proc *g = procfs_proc(pid), *t;
+        int tid = procfs_parse_pid(name, len);
+        if (!g || tid <= 0 || !(t = procfs_proc(tid)) || proc_group(t) != proc_group(g) ||
+            t->state == PROC_ZOMBIE)
+            return -ENOENT;
+        pid = tid;
+        kind = PN_PIDDIR;
     } else {
         if (!procfs_proc(pid))
             return -ENOENT;
-        if (procfs_name_is(name, len, "stat"))
+        if (procfs_name_is(name, len, "task"))
+            kind = PN_TASK;
+        else if (procfs_name_is(name, len, "stat"))
             kind = PN_STAT;
         else if (procfs_name_is(name, len, "status"))
             kind = PN_STATUS;
@@ -152,7 +163,7 @@ static long procfs_readlink(struct inode *ino, char *buf, size_t n)
     struct procfs_info *pi = info(ino);
     if (pi->kind == PN_SELF) {
         struct proc *p = current();
-        ksnprintf(tmp, sizeof tmp, "%d", p ? p->pid : 0);
+        ksnprintf(tmp, sizeof tmp, "%d", p ? p->tgid : 0);
     } else {
         struct proc *p = procfs_proc(pi->pid);
         if (!p)
@@ -166,9 +177,10 @@ static long procfs_readlink(struct inode *ino, char *buf, size_t n)
     return (long)len;
 }
 
-static const char *const pid_entries[] = { "stat", "status", "cmdline", "exe", "mounts", "comm" };
-static const unsigned pid_entry_types[] = { DT_REG, DT_REG, DT_REG, DT_LNK, DT_REG, DT_REG };
-static const enum proc_node pid_entry_kinds[] = { PN_STAT, PN_STATUS, PN_CMDLINE, PN_EXE, PN_MOUNTS, PN_COMM };
+static const char *const pid_entries[] = { "stat", "status", "cmdline", "exe", "mounts", "comm", "task" };
+static const unsigned pid_entry_types[] = { DT_REG, DT_REG, DT_REG, DT_LNK, DT_REG, DT_REG, DT_DIR };
+static const enum proc_node pid_entry_kinds[] = { PN_STAT, PN_STATUS, PN_CMDLINE, PN_EXE, PN_MOUNTS, PN_COMM,
+                                                  PN_TASK };
 #define NPID_ENTRIES (sizeof pid_entries / sizeof pid_entries[0])
 
 static int procfs_readdir_root(uint64_t *pos, readdir_emit emit, void *arg)
@@ -185,8 +197,8 @@ static int procfs_readdir_root(uint64_t *pos, readdir_emit emit, void *arg)
             return 0;
     for (; *pos < NFIXED + NPROC; (*pos)++) {
         struct proc *p = &procs[*pos - NFIXED];
-        if (p->state == PROC_FREE || p->state == PROC_EMBRYO)
-            continue;
+        if (p->state == PROC_FREE || p->state == PROC_EMBRYO || p->leader != p)
+            continue;       /* threads are listed under /proc/<pid>/task */
         char name[16];
         ksnprintf(name, sizeof name, "%d", p->pid);
         if (emit(arg, name, strlen(name), procfs_ino(PN_PIDDIR, p->pid), DT_DIR))
@@ -202,6 +214,20 @@ static int procfs_readdir(struct inode *dir, uint64_t *pos, readdir_emit emit, v
     for (; *pos < 2; (*pos)++)
         if (emit(arg, *pos ? ".." : ".", *pos + 1, dir->ino, DT_DIR))
             return 0;
+    if (info(dir)->kind == PN_TASK) {
+        struct proc *g = procfs_proc(info(dir)->pid);
+        for (; g && *pos < 2 + NPROC; (*pos)++) {
+            struct proc *t = &procs[*pos - 2];
+            if (t->state == PROC_FREE || t->state == PROC_EMBRYO || proc_group(t) != proc_group(g) ||
+                (t->state == PROC_ZOMBIE && t != proc_group(g)))
+                continue;
+            char name[16];
+            ksnprintf(name, sizeof name, "%d", t->pid);
+            if (emit(arg, name, strlen(name), procfs_ino(PN_PIDDIR, t->pid), DT_DIR))
+                return 0;
+        }
+        return 0;
+    }
     for (; *pos < 2 + NPID_ENTRIES; (*pos)++) {
         const char *n = pid_entries[*pos - 2];
         if (emit(arg, n, strlen(n), procfs_ino(pid_entry_kinds[*pos - 2], info(dir)->pid),
@@ -241,16 +267,20 @@ static size_t procfs_stat(const struct proc *p, char *buf, size_t n)
 {
     return (size_t)ksnprintf(buf, n,
         "%d (%s) %c %d %d %d 0 -1 0 0 0 0 0 %lu %lu %lu %lu 20 0 1 0 %lu %lu %lu\n",
-        p->pid, p->name, procfs_state_char(p), p->parent ? p->parent->pid : 0, p->pgid, p->sid,
+        p->pid, p->name, procfs_state_char(p), proc_group((struct proc *)p)->parent ?
+        proc_group((struct proc *)p)->parent->tgid : 0, p->pgid, p->sid,
         p->utime, p->stime, p->cutime, p->cstime, p->start_ticks,
         p->mm ? vm_resident_pages(p->mm) * PAGE_SIZE : 0UL, p->mm ? vm_resident_pages(p->mm) : 0UL);
 }
 
 static size_t procfs_status(const struct proc *p, char *buf, size_t n)
 {
-    return (size_t)ksnprintf(buf, n, "Name:\t%s\nState:\t%c\nPid:\t%d\nPPid:\t%d\nUid:\t0\t0\t0\t0\n"
-                             "Gid:\t0\t0\t0\t0\nVmRSS:\t%lu kB\nSigPnd:\t%016lx\nSigBlk:\t%016lx\n",
-                             p->name, procfs_state_char(p), p->pid, p->parent ? p->parent->pid : 0,
+    struct proc *g = proc_group((struct proc *)p);
+    return (size_t)ksnprintf(buf, n, "Name:\t%s\nState:\t%c\nTgid:\t%d\nPid:\t%d\nPPid:\t%d\n"
+                             "Uid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nThreads:\t%d\nVmRSS:\t%lu kB\n"
+                             "SigPnd:\t%016lx\nSigBlk:\t%016lx\n",
+                             p->name, procfs_state_char(p), p->tgid, p->pid, g->parent ? g->parent->tgid : 0,
+                             g->live_threads,
                              p->mm ? vm_resident_pages(p->mm) * 4 : 0UL, p->sig_pending, p->sig_blocked);
 }
 

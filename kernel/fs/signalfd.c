@@ -91,7 +91,8 @@ static uint32_t signalfd_poll(struct file *f, struct poll_table *pt)
 {
     struct signalfd *s = f->priv;
     poll_wait(pt, &signalfd_wq);
-    return current()->sig_pending & s->mask ? POLLIN | POLLRDNORM : 0;
+    struct proc *p = current();
+    return (p->sig_pending | proc_group(p)->sig_shared_pending) & s->mask ? POLLIN | POLLRDNORM : 0;
 }
 
 static void signalfd_close(struct file *f)

@@ -2,6 +2,7 @@
  * and name operations, descriptors (dup, fcntl, pipe2), stat, working directory. */
 #include "proc/sys.h"
 #include "proc/proc.h"
+#include "proc/thread.h"
 #include "proc/sched.h"
 #include "fs/vfs.h"
 #include "fs/fdtable.h"
@@ -860,6 +861,7 @@ static void set_cwd(struct inode *dir)
 {
     inode_put(current()->cwd);
     current()->cwd = dir;
+    thread_fs_changed(current());
 }
 
 SYSCALL(chdir)
@@ -971,6 +973,7 @@ SYSCALL(umask)
 {
     uint32_t old = current()->umask;
     current()->umask = (uint32_t)a[0] & 0777;
+    thread_fs_changed(current());
     return old;
 }
 

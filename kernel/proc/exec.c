@@ -2,6 +2,7 @@
  * region and lay out argc, argv, envp and the auxiliary vector as the Linux ELF ABI does. */
 #include "proc/exec.h"
 #include "fs/mount.h"
+#include "proc/thread.h"
 #include "proc/proc.h"
 #include "proc/elf.h"
 #include "proc/sched.h"
@@ -200,6 +201,8 @@ static int exec_build(struct proc *p, const char *path, const char *const argv[]
                       : -ENOMEM;
         mm->sigpage = USER_SIGPAGE;
     }
+    if (!err)
+        err = thread_exec_prepare(p);   /* the point of no return: the other threads go */
     if (err) {
         vm_destroy(mm);
         return err;

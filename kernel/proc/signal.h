@@ -79,6 +79,9 @@ struct proc;
 
 /* Queue sig for p (one pending instance per signal, as for Linux standard signals). */
 void signal_send(struct proc *p, int sig, const struct k_siginfo *info);
+/* Queue sig for the thread t only (tgkill, faults, SIGEV_THREAD_ID). signal_send is
+ * process-directed: it goes to p's group and is taken by one thread that does not block it. */
+void signal_send_thread(struct proc *t, int sig, const struct k_siginfo *info);
 /* A fault: deliver sig to the current process even if it is blocked or ignored. */
 void signal_force(int sig, int code, uint64_t addr);
 bool signal_pending(struct proc *p);

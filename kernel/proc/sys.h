@@ -93,6 +93,8 @@
 #define SYS_getrandom        278
 
 /* -- threads and futex: kernel/proc/thread.c, futex.c -- */
+#define SYS_get_robust_list  100
+#define SYS_clone3           435
 /* (end of threads) */
 
 /* -- polling and event fds: kernel/fs/poll.c, epoll.c, eventfd.c, signalfd.c, timerfd.c -- */
@@ -171,6 +173,7 @@ SYSCALL(pread64); SYSCALL(pwrite64); SYSCALL(sync); SYSCALL(fsync); SYSCALL(utim
 SYSCALL(renameat2); SYSCALL(readlinkat); SYSCALL(ioctl); SYSCALL(faccessat2); SYSCALL(truncate);
 
 /* -- threads and futex: kernel/proc/thread.c, futex.c -- */
+SYSCALL(gettid); SYSCALL(clone3); SYSCALL(get_robust_list);
 /* (end of threads) */
 
 /* -- polling and event fds: kernel/fs/poll.c, epoll.c, eventfd.c, signalfd.c, timerfd.c -- */

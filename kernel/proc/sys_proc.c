@@ -13,25 +13,14 @@
 #include "lib/kstring.h"
 #include "dev/console.h"
 
-#define CLONE_VM             0x00000100UL
-#define CLONE_VFORK          0x00004000UL
-#define CLONE_THREAD         0x00010000UL
-#define CLONE_SETTLS         0x00080000UL
-#define CLONE_PARENT_SETTID  0x00100000UL
-#define CLONE_CHILD_CLEARTID 0x00200000UL
-#define CLONE_CHILD_SETTID   0x01000000UL
-#define CLONE_SIGNAL_MASK    0xffUL
-#define CLONE_FORK_FLAGS     (CLONE_SIGNAL_MASK | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID | \
-                              CLONE_CHILD_SETTID | CLONE_VFORK | CLONE_VM)
-
-SYSCALL(getpid) { (void)a; return current()->pid; }
+SYSCALL(getpid) { (void)a; return current()->tgid; }
 SYSCALL(getuid) { (void)a; return 0; }
 
 SYSCALL(getppid)
 {
     (void)a;
-    struct proc *p = current();
-    return p->parent ? p->parent->pid : 0;
+    struct proc *p = proc_group(current());
+    return p->parent ? p->parent->tgid : 0;
 }
 
 SYSCALL(sched_yield)
@@ -41,8 +30,6 @@ SYSCALL(sched_yield)
     return 0;
 }
 
-SYSCALL(exit) { proc_exit((int)((a[0] & 0xff) << 8)); }
-SYSCALL(exit_group) { proc_exit((int)((a[0] & 0xff) << 8)); }
 
 SYSCALL(set_tid_address)
 {
@@ -50,38 +37,12 @@ SYSCALL(set_tid_address)
     return current()->pid;
 }
 
-/* clone with fork semantics, and vfork (CLONE_VM | CLONE_VFORK: the child borrows the
- * address space, the parent waits until it execs or exits). Threads (CLONE_VM alone,
- * CLONE_THREAD) are not supported yet: -EINVAL. */
-SYSCALL(clone)
-{
-    uint64_t flags = a[0], newsp = a[1], ptid = a[2], ctid = a[4];
-    if ((flags & ~CLONE_FORK_FLAGS) || ((flags & CLONE_VM) && !(flags & CLONE_VFORK)))
-        return -EINVAL;
-    int pid = proc_fork(flags & CLONE_VM);
-    if (pid < 0)
-        return pid;
-    struct proc *child = proc_find(pid);
-    if (newsp)
-        child->tf->sp = newsp;
-    if (flags & CLONE_CHILD_CLEARTID)
-        child->clear_child_tid = ctid;
-    /* As on Linux, a bad tid pointer does not undo the fork: the write is just skipped. */
-    int32_t pid32 = pid;
-    if (flags & CLONE_PARENT_SETTID)
-        copy_to_user(ptid, &pid32, 4);
-    if (flags & CLONE_CHILD_SETTID)
-        vm_write(child->mm, ctid, &pid32, 4);
-    if (flags & CLONE_VFORK)
-        proc_vfork_wait(child);
-    return pid;
-}
-
 SYSCALL(wait4)
 {
     int pid = (int)a[0], options = (int)a[2], status = 0;
     uint64_t ustatus = a[1], rusage = a[3];
-    if (options & ~(WAIT_NOHANG | WAIT_UNTRACED | WAIT_CONTINUED | 0x40000000 /* __WALL */))
+    if (options & ~(WAIT_NOHANG | WAIT_UNTRACED | WAIT_CONTINUED | 0x20000000 /* __WNOTHREAD */ |
+                    0x40000000 /* __WALL */ | (int)0x80000000 /* __WCLONE */))
         return -EINVAL;
     int r = proc_wait(pid, &status, options);
     if (r > 0 && ustatus && copy_to_user(ustatus, &status, sizeof status))

@@ -30,7 +30,6 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
     [SYS_geteuid] = sys_getuid,
     [SYS_getgid] = sys_getuid,
     [SYS_getegid] = sys_getuid,
-    [SYS_gettid] = sys_getpid,
     [SYS_sysinfo] = sys_sysinfo,
     [SYS_clone] = sys_clone,
     [SYS_execve] = sys_execve,
@@ -100,6 +99,9 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
     [SYS_truncate] = sys_truncate,
 
     /* -- threads and futex: kernel/proc/thread.c, futex.c -- */
+    [SYS_gettid] = sys_gettid,
+    [SYS_clone3] = sys_clone3,
+    [SYS_get_robust_list] = sys_get_robust_list,
     /* (end of threads) */
 
     /* -- polling and event fds: kernel/fs/poll.c, epoll.c, eventfd.c, signalfd.c, timerfd.c -- */
