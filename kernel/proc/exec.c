@@ -1,6 +1,7 @@
 /* exec: map PT_LOAD segments (file bytes copied, the rest demand-zero), set up the stack
  * region and lay out argc, argv, envp and the auxiliary vector as the Linux ELF ABI does. */
 #include "proc/exec.h"
+#include "proc/itimer.h"
 #include "proc/proc.h"
 #include "proc/elf.h"
 #include "proc/sched.h"
@@ -204,6 +205,7 @@ static int exec_build(struct proc *p, const char *path, const char *const argv[]
         return err;
     }
     mm->brk_start = mm->brk = img.hi + bias;
+    itimer_exec(p);     /* POSIX timers end here; the old image's peak RSS is kept */
     struct mm *old = p->mm;
     p->mm = mm;
     if (p == current())

@@ -2,6 +2,7 @@
  * switch_context()s into it; a process gives the hart back by switching to that loop. */
 #include "proc/sched.h"
 #include "proc/proc.h"
+#include "proc/itimer.h"
 #include "mm/vm.h"
 #include "lib/panic.h"
 #include "lib/errno.h"
@@ -126,6 +127,11 @@ void sched_switch_out(void)
 {
     struct cpu *c = this_cpu();
     struct proc *p = c->proc;
+    /* getrusage's context-switch counts: giving the hart up while still runnable is involuntary. */
+    if (p->state == PROC_RUNNABLE)
+        p->ru_self.nivcsw++;
+    else if (p->state != PROC_ZOMBIE)
+        p->ru_self.nvcsw++;
     switch_context(&p->ctx, &c->sched_ctx);
 }
 
@@ -215,6 +221,7 @@ void sched_tick(bool from_user, unsigned ticks)
             c->proc->stime += ticks;
         c->need_resched = true;
     }
+    itimer_tick(c->proc, from_user, c->proc ? ticks : 0);
     sched_wake_timers();
     console_poll();
 }
