@@ -364,9 +364,18 @@ SYSCALL(setitimer)
 
 /* ---- POSIX timers ---- */
 
-/* 0: a wall clock; 1: a CPU-time clock; -EINVAL / -ENOTSUP as Linux for clocks without timers. */
+/* 0: a wall clock; 1: a CPU-time clock; -EINVAL / -ENOTSUP as Linux for clocks without timers.
+ * Negative ids are Linux's encoded CPU clocks, (~pid << 3) | per-thread (4) | which: glibc
+ * passes them for CLOCK_PROCESS_CPUTIME_ID (-6) and CLOCK_THREAD_CPUTIME_ID (-2). Only the
+ * caller's own clocks are supported; a thread's clock is its process's until threads exist. */
 static int posix_clock_kind(int64_t clock)
 {
+    if (clock < 0) {
+        int64_t pid = ~(clock >> 3);
+        if ((clock & 3) == 3 || (pid != 0 && pid != current()->pid))
+            return -EINVAL;
+        return 1;
+    }
     switch (clock) {
     case CLOCK_REALTIME: case CLOCK_MONOTONIC: case CLOCK_BOOTTIME:
         return 0;
