@@ -541,9 +541,16 @@ static void itimer_sample_rss(struct proc *p)
 {
     if (!p->mm)
         return;
+    p->it_rss_minflt = p->ru_self.minflt;
     uint64_t kib = (uint64_t)vm_resident_pages(p->mm) * (PAGE_SIZE / 1024);
     if (kib > p->ru_self.maxrss_kib)
         p->ru_self.maxrss_kib = kib;
+}
+
+void itimer_note_unmap(struct proc *p)
+{
+    if (p && p->ru_self.minflt != p->it_rss_minflt)
+        itimer_sample_rss(p);
 }
 
 static void itimer_delete_posix(struct proc *p)

@@ -28,6 +28,9 @@ void itimer_exit(struct proc *p);
 void itimer_child_reported(struct proc *p, struct proc *c, bool reaped);
 /* Copy the figures remembered by itimer_child_reported to user memory (struct rusage). */
 int itimer_wait_rusage(struct proc *p, uint64_t urusage);
+/* Memory is about to be unmapped: sample the peak RSS first (a page-table walk, done only if
+ * a page fault happened since the last sample). */
+void itimer_note_unmap(struct proc *p);
 /* getrusage(who): 0 or -EINVAL/-EFAULT. */
 long itimer_getrusage(struct proc *p, int64_t who, uint64_t urusage);
 

@@ -85,6 +85,7 @@ struct proc {
     /* A relative sleep interrupted by a signal without handler resumes here (restart_syscall). */
     uint64_t it_restart_deadline, it_restart_rmtp;
     bool it_restart_valid;
+    uint64_t it_rss_minflt;     /* ru_self.minflt when the peak RSS was last sampled */
     /* Resource usage: own figures, reaped children's totals, and the child wait4 last reported. */
     struct proc_rusage { uint64_t utime, stime, maxrss_kib, minflt, majflt, nvcsw, nivcsw; }
         ru_self, ru_children, ru_reported;
