@@ -204,7 +204,7 @@ static int after_exec(void)
     return bits;
 }
 
-static void test_fork_exec(void)
+static void test_fork_exec(const char *self)
 {
     struct itimerval five = { { 0, 0 }, { 5, 0 } }, off = { { 0, 0 }, { 0, 0 } };
     setitimer(ITIMER_REAL, &five, NULL);
@@ -225,8 +225,8 @@ static void test_fork_exec(void)
         if (timer_create(CLOCK_MONOTONIC, &sev, &t) != 0 || (long)(intptr_t)t != 0)
             _exit(10);
         setitimer(ITIMER_REAL, &five, NULL);
-        char *argv[] = { "/tests/itimer", "after-exec", NULL };
-        execv(argv[0], argv);
+        char *argv[] = { (char *)self, "after-exec", NULL };
+        execv(self, argv);
         _exit(11);
     }
     st = wait_for(pid, 0);
@@ -243,6 +243,6 @@ int main(int argc, char **argv)
     test_virtual();
     test_prof();
     test_errors();
-    test_fork_exec();
+    test_fork_exec(argv[0]);
     return t_failed ? 1 : 0;
 }

@@ -18,10 +18,18 @@ static long now_ms(void)
     return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+static long cpu_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Spin for ms of CPU time (a loaded host may give less CPU than wall time), at most 10 s. */
 static void spin_ms(long ms)
 {
-    long end = now_ms() + ms;
-    while (now_ms() < end)
+    long end = cpu_ms() + ms, wall_end = now_ms() + 10000;
+    while (cpu_ms() < end && now_ms() < wall_end)
         for (int i = 0; i < 10000; i++)
             sink += (unsigned long)i;
 }
@@ -38,7 +46,7 @@ int main(void)
     spin_ms(300);
     getrusage(RUSAGE_SELF, &b);
     long du = tv_ms(b.ru_utime) - tv_ms(a.ru_utime), ds = tv_ms(b.ru_stime) - tv_ms(a.ru_stime);
-    check(du >= 150 && du <= 400, "utime-grows-spinning", "utime +%ld ms over 300 ms of spinning", du);
+    check(du >= 250 && du <= 400, "utime-grows-spinning", "utime +%ld ms over 300 ms of spinning", du);
     check(ds < du / 3, "stime-small-spinning", "stime +%ld ms, utime +%ld ms", ds, du);
     check(b.ru_utime.tv_usec >= 0 && b.ru_utime.tv_usec < 1000000, "utime-usec-range", "%ld", (long)b.ru_utime.tv_usec);
 
@@ -94,11 +102,11 @@ int main(void)
     memset(&w, 0xff, sizeof w);
     int st = 0;
     pid_t r = wait4(pid, &st, 0, &w);
-    check(r == pid && tv_ms(w.ru_utime) >= 120 && w.ru_minflt >= 1000 && w.ru_maxrss >= 4096,
+    check(r == pid && tv_ms(w.ru_utime) >= 200 && w.ru_minflt >= 1000 && w.ru_maxrss >= 4096,
           "wait4-rusage", "r=%d utime %ld ms, %ld faults, maxrss %ld KiB", r, tv_ms(w.ru_utime), w.ru_minflt,
           w.ru_maxrss);
     getrusage(RUSAGE_CHILDREN, &c1);
-    check(tv_ms(c1.ru_utime) >= 120 && tv_ms(c1.ru_utime) == tv_ms(w.ru_utime) && c1.ru_minflt == w.ru_minflt,
+    check(tv_ms(c1.ru_utime) >= 200 && tv_ms(c1.ru_utime) == tv_ms(w.ru_utime) && c1.ru_minflt == w.ru_minflt,
           "children-after-wait", "children utime %ld ms (wait4 said %ld), faults %ld (%ld)", tv_ms(c1.ru_utime),
           tv_ms(w.ru_utime), c1.ru_minflt, w.ru_minflt);
     check(c1.ru_maxrss >= 4096, "children-maxrss", "%ld KiB", c1.ru_maxrss);
@@ -107,7 +115,7 @@ int main(void)
     check(tm1.tms_cutime - tm0.tms_cutime >= hz / 10, "times-cutime", "+%ld ticks of children's user time",
           (long)(tm1.tms_cutime - tm0.tms_cutime));
 
-    /* WNOHANG with nothing to report: rusage zeroed */
+    /* WNOHANG with nothing to report: rusage left as it was (Linux) */
     pid = fork();
     if (pid == 0) {
         usleep(200000);
@@ -115,7 +123,7 @@ int main(void)
     }
     memset(&w, 0xff, sizeof w);
     r = wait4(pid, &st, WNOHANG, &w);
-    check(r == 0 && w.ru_utime.tv_sec == 0 && w.ru_minflt == 0, "wait4-wnohang-zero", "r=%d minflt %ld", r, w.ru_minflt);
+    check(r == 0 && w.ru_minflt == -1, "wait4-wnohang-untouched", "r=%d minflt %ld", r, w.ru_minflt);
     wait_for(pid, 0);
 
     check_ret("getrusage-bad-who", syscall(SYS_getrusage, 5, &a), -EINVAL);
