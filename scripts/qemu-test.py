@@ -227,13 +227,13 @@ CASES = [
     # -- poll --
     # (end of poll)
     # -- timers --
-    Case("g-itimer", spawn("/tests/itimer"), 31, timeout=90,
+    Case("g-itimer", spawn("/tests/itimer"), 31, timeout=90, compare="/tests/itimer",
          about="alarm, setitimer/getitimer REAL/VIRTUAL/PROF, intervals, errors, fork clears, execve keeps"),
-    Case("g-ptimer", spawn("/tests/ptimer"), 50, timeout=90,
+    Case("g-ptimer", spawn("/tests/ptimer"), 50, timeout=90, compare="/tests/ptimer",
          about="timer_create/settime/gettime/getoverrun/delete: SIGEV_SIGNAL/NONE/THREAD_ID, overruns, TIMER_ABSTIME, clocks"),
-    Case("g-clocksleep", spawn("/tests/clocksleep"), 33, timeout=90,
+    Case("g-clocksleep", spawn("/tests/clocksleep"), 33, timeout=90, compare="/tests/clocksleep",
          about="clock_getres, clock_nanosleep relative/absolute, EINTR with time left, resume after stop, bad clocks"),
-    Case("g-rusage", spawn("/tests/rusage"), 18, timeout=90,
+    Case("g-rusage", spawn("/tests/rusage"), 18, timeout=90, compare="/tests/rusage",
          about="getrusage self/children/thread: CPU times, maxrss, faults, switches; wait4 rusage; times()"),
     # (end of timers)
     # -- abi --
