@@ -1,10 +1,10 @@
 /* exec: map PT_LOAD segments (file bytes copied, the rest demand-zero), set up the stack
  * region and lay out argc, argv, envp and the auxiliary vector as the Linux ELF ABI does. */
 #include "proc/exec.h"
-#include "proc/itimer.h"
 #include "proc/proc.h"
 #include "proc/elf.h"
 #include "proc/sched.h"
+#include "proc/itimer.h"
 #include "mm/vm.h"
 #include "fs/vfs.h"
 #include "fs/fdtable.h"
