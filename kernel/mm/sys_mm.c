@@ -1,10 +1,10 @@
 /* Memory system calls: brk, mmap/munmap/mprotect, madvise. File mappings are private copies
  * made at mmap time; a writable MAP_SHARED file mapping (which would need a shared page
  * cache) is refused with ENODEV. */
-#include "proc/itimer.h"
 #include "proc/sys.h"
 #include "proc/proc.h"
 #include "proc/sched.h"
+#include "proc/itimer.h"
 #include "mm/vm.h"
 #include "lib/errno.h"
 #include "fs/vfs.h"
@@ -216,9 +216,7 @@ SYSCALL(madvise)
     uint64_t addr = a[0], len = page_up(a[1]);
     if ((addr & (PAGE_SIZE - 1)) || addr >= USER_TOP || len > USER_TOP - addr)
         return -EINVAL;
-    if (a[2] == MADV_DONTNEED && len) {
-        itimer_note_unmap(current());
+    if (a[2] == MADV_DONTNEED && len)
         vm_discard(current()->mm, addr, addr + len);
-    }
     return 0;
 }

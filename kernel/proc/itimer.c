@@ -81,6 +81,13 @@ struct k_sigevent {
 };
 _Static_assert(sizeof(struct k_sigevent) == 64, "struct sigevent is 64 bytes");
 
+/* The process whose timers these are: the caller until threads exist; then its thread-group
+ * leader (one place to change, with itimer_signal_target). */
+static struct proc *itimer_process(void)
+{
+    return current();
+}
+
 static uint64_t tick_ns(void) { return NSEC_PER_SEC / sched_hz(); }
 static uint64_t cpu_user_ns(struct proc *p) { return p->utime * tick_ns(); }
 static uint64_t cpu_total_ns(struct proc *p) { return (p->utime + p->stime) * tick_ns(); }
@@ -311,7 +318,7 @@ static int itimer_get(struct proc *p, int which, struct k_itimerval *out)
 SYSCALL(getitimer)
 {
     struct k_itimerval v;
-    int err = itimer_get(current(), (int)a[0], &v);
+    int err = itimer_get(itimer_process(), (int)a[0], &v);
     if (err)
         return err;
     return copy_to_user(a[1], &v, sizeof v) ? -EFAULT : 0;
@@ -319,7 +326,7 @@ SYSCALL(getitimer)
 
 SYSCALL(setitimer)
 {
-    struct proc *p = current();
+    struct proc *p = itimer_process();
     int which = (int)a[0];
     struct k_itimerval nv = { { 0, 0 }, { 0, 0 } }, ov;
     /* A NULL new value disarms (a Linux misfeature that programs rely on). */
@@ -372,7 +379,7 @@ static int posix_clock_kind(int64_t clock)
 {
     if (clock < 0) {
         int64_t pid = ~(clock >> 3);
-        if ((clock & 3) == 3 || (pid != 0 && pid != current()->pid))
+        if ((clock & 3) == 3 || (pid != 0 && pid != itimer_process()->pid))
             return -EINVAL;
         return 1;
     }
@@ -430,7 +437,7 @@ static void posix_delete(struct ktimer *t)
 
 SYSCALL(timer_create)
 {
-    struct proc *p = current();
+    struct proc *p = itimer_process();
     struct k_sigevent ev;
     if (a[1] && copy_from_user(&ev, a[1], sizeof ev))
         return -EFAULT;
@@ -476,7 +483,7 @@ SYSCALL(timer_create)
 
 SYSCALL(timer_settime)
 {
-    struct proc *p = current();
+    struct proc *p = itimer_process();
     struct k_itimerspec nv, ov;
     if (!a[2])
         return -EINVAL;
@@ -512,7 +519,7 @@ SYSCALL(timer_settime)
 
 SYSCALL(timer_gettime)
 {
-    struct ktimer *t = posix_find(current(), a[0]);
+    struct ktimer *t = posix_find(itimer_process(), a[0]);
     if (!t)
         return -EINVAL;
     struct k_itimerspec cur;
@@ -522,13 +529,13 @@ SYSCALL(timer_gettime)
 
 SYSCALL(timer_getoverrun)
 {
-    struct ktimer *t = posix_find(current(), a[0]);
+    struct ktimer *t = posix_find(itimer_process(), a[0]);
     return t ? (long)t->overrun_last : -EINVAL;
 }
 
 SYSCALL(timer_delete)
 {
-    struct ktimer *t = posix_find(current(), a[0]);
+    struct ktimer *t = posix_find(itimer_process(), a[0]);
     if (!t)
         return -EINVAL;
     posix_delete(t);

@@ -4,10 +4,10 @@
 #include "proc/signal.h"
 #include "proc/proc.h"
 #include "proc/sched.h"
-#include "proc/itimer.h"
 #include "lib/errno.h"
 #include "lib/kstring.h"
 #include "dev/console.h"
+#include "proc/itimer.h"
 
 enum sig_default { SIGDFL_TERM, SIGDFL_CORE, SIGDFL_IGNORE, SIGDFL_STOP, SIGDFL_CONT };
 

@@ -13,6 +13,9 @@
 #define GRND_NONBLOCK 1
 #define GRND_RANDOM   2
 #define GRND_INSECURE 4
+#define RUSAGE_SELF     0
+#define RUSAGE_CHILDREN (-1)
+#define RUSAGE_THREAD   1
 #define FUTEX_WAIT 0
 #define FUTEX_WAKE 1
 #define FUTEX_CMD_MASK 0x7f   /* without FUTEX_PRIVATE_FLAG and FUTEX_CLOCK_REALTIME */

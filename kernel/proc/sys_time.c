@@ -39,8 +39,15 @@ static int clock_read(uint64_t id, uint64_t *ns)
     case CLOCK_THREAD_CPUTIME_ID:
         *ns = (p->utime + p->stime) * (NSEC_PER_SEC / sched_hz());
         return 0;
-    default:
-        return -EINVAL;
+    default: {
+        /* Linux's encoded CPU clocks, (~pid << 3) | per-thread | which (0 prof, 1 virt,
+         * 2 sched): only the caller's own (pid 0 or its pid). */
+        int64_t c = (int64_t)id, pid = ~(c >> 3);
+        if (c >= 0 || (c & 3) == 3 || (pid != 0 && pid != p->pid))
+            return -EINVAL;
+        *ns = (p->utime + ((c & 3) == 1 ? 0 : p->stime)) * (NSEC_PER_SEC / sched_hz());
+        return 0;
+    }
     }
 }
 

@@ -172,10 +172,9 @@ static void trap_user_exception(struct trapframe *tf)
     {
         kstat_inc(KSTAT_PAGE_FAULTS);
         int err = vm_fault(p->mm, tf->tval, trap_access_kind(cause));
-        if (err == 0) {
-            p->ru_self.minflt++;    /* no fault reads a disk yet: all are minor */
+        p->ru_self.minflt += err == 0;  /* getrusage: no fault reads a disk yet, all are minor */
+        if (err == 0)
             return;
-        }
         proc_fault(p, err == -ENOMEM ? PROC_FAULT_OOM : vm_area_find(p->mm, tf->tval) ?
                    PROC_FAULT_SEGV_ACCESS : PROC_FAULT_SEGV, trap_cause_name(cause), tf->epc, tf->tval);
         return;
