@@ -5,9 +5,9 @@
 #include "proc/proc.h"
 #include "proc/sched.h"
 #include "lib/errno.h"
+#include "proc/itimer.h"
 #include "lib/kstring.h"
 #include "dev/console.h"
-#include "proc/itimer.h"
 
 enum sig_default { SIGDFL_TERM, SIGDFL_CORE, SIGDFL_IGNORE, SIGDFL_STOP, SIGDFL_CONT };
 
