@@ -574,6 +574,35 @@ void itimer_exec(struct proc *p)
     itimer_delete_posix(p);
 }
 
+void itimer_move(struct proc *to, struct proc *from)
+{
+    struct ktimer *old = &real_timers[from->slot], *new = &real_timers[to->slot];
+    ktimer_disarm(new);
+    *new = (struct ktimer){ .owner = to, .kind = KT_REAL };
+    if (old->owner == from && old->armed) {
+        ktimer_disarm(old);
+        new->deadline = old->deadline;
+        new->interval = old->interval;
+        new->in_use = new->armed = true;
+        armed_link(new);
+    }
+    old->owner = NULL;
+    old->in_use = false;
+    for (int i = 0; i < NPOSIX_TIMERS; i++)
+        if (posix_timers[i].in_use && posix_timers[i].owner == from)
+            posix_timers[i].owner = to;
+    to->it_virt_expires = from->it_virt_expires;
+    to->it_virt_incr = from->it_virt_incr;
+    to->it_prof_expires = from->it_prof_expires;
+    to->it_prof_incr = from->it_prof_incr;
+    to->it_cpu_posix = from->it_cpu_posix;
+    to->it_next_id = from->it_next_id;
+    to->ru_self = from->ru_self;
+    to->ru_children = from->ru_children;
+    from->it_virt_expires = from->it_prof_expires = 0;
+    from->it_cpu_posix = 0;
+}
+
 void itimer_exit(struct proc *p)
 {
     itimer_sample_rss(p);

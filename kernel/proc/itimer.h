@@ -21,6 +21,9 @@ void itimer_tick(struct proc *p, bool from_user, unsigned ticks);
 void itimer_signal_taken(struct proc *p, struct k_siginfo *info);
 /* execve: POSIX timers are deleted (interval timers stay); the old mm's peak RSS is kept. */
 void itimer_exec(struct proc *p);
+/* Another proc takes over from `from` as the process (a non-leader thread's execve): its
+ * timers, CPU-time itimers, timer ids and usage figures move to `to`. Not called yet. */
+void itimer_move(struct proc *to, struct proc *from);
 /* exit: every timer of p is deleted; its peak RSS is sampled for the parent. */
 void itimer_exit(struct proc *p);
 /* wait4 reported child c to p: if reaped, add c's figures to p's children totals; in any
