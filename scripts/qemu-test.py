@@ -251,6 +251,16 @@ CASES = [
          about="300 cycles of epoll/eventfd/timerfd/signalfd/pipe sets, ppoll and epoll_wait leak no page"),
     # (end of poll)
     # -- timers --
+    Case("g-itimer", spawn("/tests/itimer"), 31, timeout=90, compare="/tests/itimer",
+         about="alarm, setitimer/getitimer REAL/VIRTUAL/PROF, intervals, errors, fork clears, execve keeps"),
+    Case("g-ptimer", spawn("/tests/ptimer"), 50, timeout=90, compare="/tests/ptimer",
+         about="timer_create/settime/gettime/getoverrun/delete: SIGEV_SIGNAL/NONE/THREAD_ID, overruns, TIMER_ABSTIME, clocks"),
+    Case("g-clocksleep", spawn("/tests/clocksleep"), 33, timeout=90, compare="/tests/clocksleep",
+         about="clock_getres, clock_nanosleep relative/absolute, EINTR with time left, resume after stop, bad clocks"),
+    Case("g-rusage", spawn("/tests/rusage"), 18, timeout=90, compare="/tests/rusage",
+         about="getrusage self/children/thread: CPU times, maxrss, faults, switches; wait4 rusage; times()"),
+    Case("g-timer-epoll", spawn("/tests/timer_epoll"), 8, timeout=90, compare="/tests/timer_epoll",
+         about="a periodic POSIX timer drives an epoll loop through a self-pipe; EINTR and epoll_pwait's mask"),
     # (end of timers)
     # -- abi --
     Case("a-mount", spawn("/tests/a_mount"), 62,

@@ -6,6 +6,7 @@
 #include "proc/proc.h"
 #include "proc/elf.h"
 #include "proc/sched.h"
+#include "proc/itimer.h"
 #include "mm/vm.h"
 #include "fs/vfs.h"
 #include "fs/fdtable.h"
@@ -208,6 +209,7 @@ static int exec_build(struct proc *p, const char *path, const char *const argv[]
         return err;
     }
     mm->brk_start = mm->brk = img.hi + bias;
+    itimer_exec(p);     /* POSIX timers end here; the old image's peak RSS is kept */
     struct mm *old = p->mm;
     p->mm = mm;
     if (p == current())

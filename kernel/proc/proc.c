@@ -4,6 +4,7 @@
 #include "proc/syscall.h"
 #include "proc/sched.h"
 #include "proc/exec.h"
+#include "proc/itimer.h"
 #include "mm/vm.h"
 #include "mm/page.h"
 #include "lib/errno.h"
@@ -274,6 +275,7 @@ static int proc_wait_report(struct proc *p, struct proc *c, int options, int *st
 {
     if (c->state == PROC_ZOMBIE && c->live_threads == 0) {
         *status = c->exit_status;
+        itimer_child_reported(p, c, true);
         p->cutime += c->utime + c->cutime;
         p->cstime += c->stime + c->cstime;
         proc_free(c);
@@ -281,11 +283,13 @@ static int proc_wait_report(struct proc *p, struct proc *c, int options, int *st
     }
     if ((options & WAIT_UNTRACED) && (c->state == PROC_STOPPED || c->group_stopped) && c->stop_unreported) {
         c->stop_unreported = false;
+        itimer_child_reported(p, c, false);
         *status = (c->stop_sig << 8) | 0x7f;
         return 1;
     }
     if ((options & WAIT_CONTINUED) && c->cont_unreported) {
         c->cont_unreported = false;
+        itimer_child_reported(p, c, false);
         *status = 0xffff;
         return 1;
     }

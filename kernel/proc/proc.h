@@ -97,6 +97,17 @@ struct proc {
     /* (end of poll) */
 
     /* -- interval and POSIX timers: kernel/proc/itimer.c -- */
+    /* ITIMER_VIRTUAL / ITIMER_PROF: expiry in CPU-time ns (user / user+system), 0 = off. */
+    uint64_t it_virt_expires, it_virt_incr, it_prof_expires, it_prof_incr;
+    int it_cpu_posix;           /* armed POSIX timers on a CPU-time clock */
+    int it_next_id;             /* next timer_create id */
+    /* A relative sleep interrupted by a signal without handler resumes here (restart_syscall). */
+    uint64_t it_restart_deadline, it_restart_rmtp;
+    bool it_restart_valid;
+    uint64_t it_rss_minflt;     /* ru_self.minflt when the peak RSS was last sampled */
+    /* Resource usage: own figures, reaped children's totals, and the child wait4 last reported. */
+    struct proc_rusage { uint64_t utime, stime, maxrss_kib, minflt, majflt, nvcsw, nivcsw; }
+        ru_self, ru_children, ru_reported;
     /* (end of timers) */
 
     /* -- the everyday ABI: mount, statfs, sched_*, prctl, ... (kernel/fs/mount.c, kernel/proc/sys_sched.c) -- */

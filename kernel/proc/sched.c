@@ -3,6 +3,7 @@
 #include "proc/syscall.h"
 #include "proc/sched.h"
 #include "proc/proc.h"
+#include "proc/itimer.h"
 #include "mm/vm.h"
 #include "lib/panic.h"
 #include "lib/errno.h"
@@ -131,6 +132,11 @@ void sched_switch_out(void)
 {
     struct cpu *c = this_cpu();
     struct proc *p = c->proc;
+    /* getrusage's context-switch counts: giving the hart up while still runnable is involuntary. */
+    if (p->state == PROC_RUNNABLE)
+        p->ru_self.nivcsw++;
+    else if (p->state != PROC_ZOMBIE)
+        p->ru_self.nvcsw++;
     switch_context(&p->ctx, &c->sched_ctx);
 }
 
@@ -233,6 +239,7 @@ void sched_tick(bool from_user, unsigned ticks)
             c->proc->stime += ticks;
         c->need_resched = true;
     }
+    itimer_tick(c->proc, from_user, c->proc ? ticks : 0);
     sched_wake_timers();
     timerfd_tick();
     console_poll();

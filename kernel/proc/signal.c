@@ -6,6 +6,7 @@
 #include "proc/sched.h"
 #include "proc/thread.h"
 #include "lib/errno.h"
+#include "proc/itimer.h"
 #include "lib/kstring.h"
 #include "dev/console.h"
 #include "fs/signalfd.h"
@@ -13,6 +14,7 @@
 enum sig_default { SIGDFL_TERM, SIGDFL_CORE, SIGDFL_IGNORE, SIGDFL_STOP, SIGDFL_CONT };
 
 void arch_syscall_restart(struct proc *p);
+void arch_syscall_restart_block(struct proc *p);
 void arch_syscall_set_result(struct proc *p, long value);
 long arch_syscall_result(struct proc *p);
 
@@ -42,7 +44,7 @@ bool signal_ignored(struct proc *p, int sig)
 bool signal_restart_pending(struct proc *p)
 {
     long r = arch_syscall_result(p);
-    return r == -ERESTARTSYS || r == -ERESTARTNOHAND;
+    return r == -ERESTARTSYS || r == -ERESTARTNOHAND || r == -ERESTART_RESTARTBLOCK;
 }
 
 bool signal_pending(struct proc *p)
@@ -298,8 +300,10 @@ static void signal_fix_syscall(struct proc *p, const struct k_sigaction *handler
     if (!p->in_syscall)
         return;
     long r = arch_syscall_result(p);
-    if (r == -ERESTARTSYS || r == -ERESTARTNOHAND) {
-        if (!handler || (r == -ERESTARTSYS && (handler->flags & SA_RESTART)))
+    if (r == -ERESTARTSYS || r == -ERESTARTNOHAND || r == -ERESTART_RESTARTBLOCK) {
+        if (!handler && r == -ERESTART_RESTARTBLOCK)
+            arch_syscall_restart_block(p);
+        else if (!handler || (r == -ERESTARTSYS && (handler->flags & SA_RESTART)))
             arch_syscall_restart(p);
         else
             arch_syscall_set_result(p, -EINTR);
@@ -313,6 +317,8 @@ static bool signal_run_handler(struct proc *p, int sig)
     struct k_sigaction copy = *act;
     uint64_t old_mask = p->sig_saved_valid ? p->sig_saved_mask : p->sig_blocked;
     signal_fix_syscall(p, &copy);
+    if (p->sig_info[sig].code == SI_TIMER)
+        itimer_signal_taken(p, &p->sig_info[sig]);
     if (arch_signal_setup_frame(p, sig, &copy, &p->sig_info[sig], old_mask)) {
         p->fault_what = "bad signal stack";
         signal_terminate(p, SIGSEGV);

@@ -58,6 +58,8 @@
 #define ERESTARTSYS    512
 /* Internal: return EINTR if a handler runs, restart otherwise (nanosleep, sigsuspend). */
 #define ERESTARTNOHAND 514
+/* Internal: return EINTR if a handler runs, else resume through restart_syscall (relative sleeps). */
+#define ERESTART_RESTARTBLOCK 516
 
 #define SIGBIT(sig) (1UL << ((sig) - 1))
 #define SIG_UNBLOCKABLE (SIGBIT(SIGKILL) | SIGBIT(SIGSTOP))
@@ -73,6 +75,8 @@ struct k_siginfo {
     int32_t pid, uid, status;
     uint64_t addr;
     uint64_t utime, stime;
+    int32_t timer_id, overrun;  /* SI_TIMER: si_tid, si_overrun */
+    uint64_t value;             /* si_value (SI_TIMER, SI_QUEUE) */
 };
 
 struct proc;

@@ -112,6 +112,14 @@
 /* (end of poll) */
 
 /* -- interval and POSIX timers: kernel/proc/itimer.c -- */
+#define SYS_getitimer        102
+#define SYS_setitimer        103
+#define SYS_timer_create     107
+#define SYS_timer_gettime    108
+#define SYS_timer_getoverrun 109
+#define SYS_timer_settime    110
+#define SYS_timer_delete     111
+#define SYS_restart_syscall  128
 /* (end of timers) */
 
 /* -- the everyday ABI: mount, statfs, sched_*, prctl, ... (kernel/fs/mount.c, kernel/proc/sys_sched.c) -- */
@@ -183,6 +191,8 @@ SYSCALL(timerfd_create); SYSCALL(timerfd_settime); SYSCALL(timerfd_gettime); SYS
 /* (end of poll) */
 
 /* -- interval and POSIX timers: kernel/proc/itimer.c -- */
+SYSCALL(getitimer); SYSCALL(setitimer); SYSCALL(timer_create); SYSCALL(timer_gettime);
+SYSCALL(timer_getoverrun); SYSCALL(timer_settime); SYSCALL(timer_delete); SYSCALL(restart_syscall);
 /* (end of timers) */
 
 /* -- the everyday ABI: mount, statfs, sched_*, prctl, ... (kernel/fs/mount.c, kernel/proc/sys_sched.c) -- */

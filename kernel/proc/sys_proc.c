@@ -4,6 +4,7 @@
 #include "proc/syscall.h"
 #include "proc/sched.h"
 #include "proc/exec.h"
+#include "proc/itimer.h"
 #include "mm/vm.h"
 #include "mm/kvm.h"
 #include "mm/kmalloc.h"
@@ -47,11 +48,9 @@ SYSCALL(wait4)
     int r = proc_wait(pid, &status, options);
     if (r > 0 && ustatus && copy_to_user(ustatus, &status, sizeof status))
         return -EFAULT;
-    if (r >= 0 && rusage) {
-        static const uint8_t zero[144];
-        if (copy_to_user(rusage, zero, sizeof zero))
-            return -EFAULT;
-    }
+    /* As Linux: rusage is written only when a child is reported (untouched for WNOHANG's 0). */
+    if (r > 0 && rusage && itimer_wait_rusage(current(), rusage))
+        return -EFAULT;
     return r;
 }
 

@@ -119,6 +119,14 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
     /* (end of poll) */
 
     /* -- interval and POSIX timers: kernel/proc/itimer.c -- */
+    [SYS_getitimer] = sys_getitimer,
+    [SYS_setitimer] = sys_setitimer,
+    [SYS_timer_create] = sys_timer_create,
+    [SYS_timer_gettime] = sys_timer_gettime,
+    [SYS_timer_getoverrun] = sys_timer_getoverrun,
+    [SYS_timer_settime] = sys_timer_settime,
+    [SYS_timer_delete] = sys_timer_delete,
+    [SYS_restart_syscall] = sys_restart_syscall,
     /* (end of timers) */
 
     /* -- the everyday ABI: mount, statfs, sched_*, prctl, ... (kernel/fs/mount.c, kernel/proc/sys_sched.c) -- */

@@ -7,6 +7,7 @@
  * System calls here: clone, clone3, exit, exit_group, gettid. */
 #include "proc/thread.h"
 #include "proc/futex.h"
+#include "proc/itimer.h"
 #include "proc/proc.h"
 #include "proc/sched.h"
 #include "proc/signal.h"
@@ -220,6 +221,8 @@ void thread_exit(int status)
     if (g->exec_thread)
         sched_wakeup(&g->live_threads);
     bool last = g->live_threads == 0;
+    if (last)
+        itimer_exit(g);     /* the process's timers end with its last thread */
     proc_release_resources(p);
     p->exit_status = status;
     /* Like Linux: the group reports exit_group's status, else the leader's own exit status. */
@@ -271,6 +274,7 @@ static void thread_take_over(struct proc *p, struct proc *g)
     p->stop_sig = g->stop_sig;
     p->stop_unreported = g->stop_unreported;
     p->cont_unreported = g->cont_unreported;
+    itimer_move(p, g);
     memcpy(p->sig_actions, g->sig_actions, sizeof p->sig_actions);
     p->sig_shared_pending = g->sig_shared_pending;
     memcpy(p->sig_shared_info, g->sig_shared_info, sizeof p->sig_shared_info);
