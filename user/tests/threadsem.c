@@ -128,10 +128,12 @@ static void *exec_main(void *arg)
     _exit(99);
 }
 
+static int gone_pipe[2];
 static void *leader_gone_worker(void *arg)
 {
+    char c;
     (void)arg;
-    msleep(150);
+    read(gone_pipe[0], &c, 1);  /* until the parent has looked once */
     syscall(SYS_exit, 4);       /* the last thread: the group reports the leader's status 0 */
     return NULL;
 }
@@ -171,14 +173,32 @@ static void lifecycle(void)
     res("execve-from-thread", wait_for(pid, 0), 0);
 
     /* The leader leaves first: wait4 sees nothing until the last thread is gone. */
+    pipe(gone_pipe);
     pid = fork();
     if (pid == 0) {
+        close(gone_pipe[1]);
         pthread_create(&t, NULL, leader_gone_worker, NULL);
         syscall(SYS_exit, 9);
     }
-    msleep(50);
+    close(gone_pipe[0]);
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/stat", pid);
+    for (int i = 0; i < 2000; i++) {     /* until the leader is a zombie */
+        char buf[256] = "";
+        FILE *f = fopen(path, "r");
+        if (f) {
+            fgets(buf, sizeof buf, f);
+            fclose(f);
+        }
+        char *rp = strrchr(buf, ')');
+        if (rp && rp[1] == ' ' && rp[2] == 'Z')
+            break;
+        msleep(1);
+    }
     int st = 0;
     res("wait-not-before-group-end", E(wait4(pid, &st, WNOHANG, NULL)), 0);
+    write(gone_pipe[1], "x", 1);
+    close(gone_pipe[1]);
     res("wait-at-group-end", wait_for(pid, 0), 9 << 8);
 
     /* A group stop: SIGSTOP stops every thread, SIGCONT resumes them all. */
