@@ -127,9 +127,10 @@ int vm_area_add(struct mm *mm, uint64_t start, uint64_t end, unsigned prot, unsi
     return 0;
 }
 
-/* One shootdown for a large range: every remote flush is a round trip to each hart that
- * may cache mm (a thread's exit discards its whole 8 MiB stack). */
-#define VM_FLUSH_PAGES_MAX 16
+/* One shootdown for a range of more than one page: every remote flush is a round trip to
+ * each hart that may cache mm, and threads unmap and discard whole stacks (a thread's exit
+ * discards its 8 MiB stack); losing the rest of the ASID's entries is cheaper. */
+#define VM_FLUSH_PAGES_MAX 1
 
 static void vm_flush_range(struct mm *mm, uint64_t start, uint64_t end)
 {

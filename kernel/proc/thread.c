@@ -225,8 +225,8 @@ void thread_exit(int status)
         itimer_exit(g);     /* the process's timers end with its last thread */
     proc_release_resources(p);
     p->exit_status = status;
-    /* Like Linux: the group reports exit_group's status, else the leader's own exit status. */
-    int gstatus = g->group_exiting ? g->group_exit_status : g->exit_status;
+    /* As Linux does: exit_group's (or the fatal signal's) status, else the last thread's. */
+    int gstatus = g->group_exiting ? g->group_exit_status : status;
     p->state = PROC_ZOMBIE;
     if (p != g) {
         g->utime += p->utime;

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 
 static long fx(uint32_t *uaddr, int op, uint32_t val, long val2, uint32_t *uaddr2, uint32_t val3)
 {
@@ -79,7 +80,13 @@ static void errors(void)
     res("wake-bitset-zero", E(fx(&f, FUTEX_WAKE_BITSET_PRIVATE, 1, 0, NULL, 0)), -EINVAL);
     res("wake-none", E(fx(&f, FUTEX_WAKE_PRIVATE, 1, 0, NULL, 0)), 0);
     res("bad-op", E(fx(&f, 99, 0, 0, NULL, 0)), -ENOSYS);
-    res("lock-pi-enosys", E(fx(&f, FUTEX_LOCK_PI_PRIVATE, 0, 0, NULL, 0)), -ENOSYS);
+    /* rvix has no PI futexes (Linux tries to lock it): checked on rvix only, not compared. */
+    struct utsname u;
+    uname(&u);
+    if (strstr(u.release, "rvix"))
+        check_val("lock-pi-enosys", E(fx(&f, FUTEX_LOCK_PI_PRIVATE, 0, 0, NULL, 0)), -ENOSYS);
+    else
+        say("ok lock-pi-enosys (not checked on Linux)");
     res("wake-realtime-enosys", E(fx(&f, FUTEX_WAKE | FUTEX_CLOCK_REALTIME, 1, 0, NULL, 0)), -ENOSYS);
     res("requeue-negative", E(fx(&f, FUTEX_REQUEUE_PRIVATE, 1, -1, &word2, 0)), -EINVAL);
     res("cmp-requeue-wrong-value", E(fx(&f, FUTEX_CMP_REQUEUE_PRIVATE, 1, 1, &word2, 7)), -EAGAIN);

@@ -128,11 +128,13 @@ static void *exec_main(void *arg)
     _exit(99);
 }
 
+static int gone_pipe[2];
 static void *leader_gone_worker(void *arg)
 {
+    char c;
     (void)arg;
-    msleep(150);
-    syscall(SYS_exit, 4);       /* the last thread: the group reports the leader's status 0 */
+    read(gone_pipe[0], &c, 1);  /* until the parent has looked once */
+    syscall(SYS_exit, 4);       /* the last thread: its status is the group's (as on Linux) */
     return NULL;
 }
 
@@ -171,15 +173,33 @@ static void lifecycle(void)
     res("execve-from-thread", wait_for(pid, 0), 0);
 
     /* The leader leaves first: wait4 sees nothing until the last thread is gone. */
+    pipe(gone_pipe);
     pid = fork();
     if (pid == 0) {
+        close(gone_pipe[1]);
         pthread_create(&t, NULL, leader_gone_worker, NULL);
         syscall(SYS_exit, 9);
     }
-    msleep(50);
+    close(gone_pipe[0]);
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/stat", pid);
+    for (int i = 0; i < 2000; i++) {     /* until the leader is a zombie */
+        char buf[256] = "";
+        FILE *f = fopen(path, "r");
+        if (f) {
+            fgets(buf, sizeof buf, f);
+            fclose(f);
+        }
+        char *rp = strrchr(buf, ')');
+        if (rp && rp[1] == ' ' && rp[2] == 'Z')
+            break;
+        msleep(1);
+    }
     int st = 0;
     res("wait-not-before-group-end", E(wait4(pid, &st, WNOHANG, NULL)), 0);
-    res("wait-at-group-end", wait_for(pid, 0), 9 << 8);
+    write(gone_pipe[1], "x", 1);
+    close(gone_pipe[1]);
+    res("wait-at-group-end", wait_for(pid, 0), 4 << 8);
 
     /* A group stop: SIGSTOP stops every thread, SIGCONT resumes them all. */
     pid = fork();
@@ -222,9 +242,9 @@ static void cleartid(void)
     res("clone-sighand-without-vm", E(syscall(SYS_clone, CLONE_SIGHAND | CLONE_THREAD, 0, 0, 0, 0)), -EINVAL);
     struct clone_args ca;
     memset(&ca, 0, sizeof ca);
-    ca.flags = CLONE_NEWPID;
+    ca.flags = CLONE_NEWNS | CLONE_FS;     /* refused by Linux too, even for root */
     res("clone3-short", E(syscall(SYS_clone3, &ca, 32)), -EINVAL);
-    res("clone3-namespace", E(syscall(SYS_clone3, &ca, sizeof ca)), -EINVAL);
+    res("clone3-newns-with-fs", E(syscall(SYS_clone3, &ca, sizeof ca)), -EINVAL);
     ca.flags = 1ULL << 40;
     res("clone3-unknown-flag", E(syscall(SYS_clone3, &ca, sizeof ca)), -EINVAL);
     ca.flags = CLONE_THREAD | CLONE_SIGHAND | CLONE_VM;
@@ -309,6 +329,7 @@ int main(int argc, char **argv)
 {
     if (argc == 3 && strcmp(argv[1], "exec-child") == 0)
         return getpid() == atoi(argv[2]) && gettid_() == getpid() ? 0 : 1;
+    self_path = argv[0];
     ids();
     signals();
     lifecycle();
