@@ -333,7 +333,7 @@ static long ep_wait(uint64_t epfd, uint64_t uevents, int max, uint64_t deadline,
         r = ep_send_events(ep, uevents, max);
         if (r || timed_out)
             break;
-        int s = sched_sleep_on_until(&ep->wq, deadline);
+        int s = waitq_sleep(&ep->wq, deadline);
         if (s == -EINTR) {
             r = -EINTR;         /* epoll_wait is never restarted, whatever SA_RESTART says */
             break;

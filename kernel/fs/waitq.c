@@ -10,6 +10,7 @@
 void waitq_init(struct waitq *wq)
 {
     wq->head = NULL;
+    wq->sleepers = 0;
 }
 
 void waitq_add(struct waitq *wq, struct waitq_entry *e)
@@ -38,7 +39,8 @@ void waitq_del(struct waitq_entry *e)
 
 void waitq_wake(struct waitq *wq, uint32_t events)
 {
-    sched_wakeup(wq);
+    if (wq->sleepers)
+        sched_wakeup(wq);
     for (struct waitq_entry *e = wq->head, *next; e; e = next) {
         next = e->next;         /* an action may take its own entry off */
         if (e->fn)
@@ -50,7 +52,10 @@ void waitq_wake(struct waitq *wq, uint32_t events)
 
 int waitq_sleep(struct waitq *wq, uint64_t deadline_ns)
 {
-    return sched_sleep_on_until(wq, deadline_ns);
+    wq->sleepers++;
+    int r = sched_sleep_on_until(wq, deadline_ns);
+    wq->sleepers--;
+    return r;
 }
 
 uint32_t file_poll(struct file *f, struct poll_table *pt)

@@ -39,13 +39,15 @@ struct waitq_entry {
 
 struct waitq {
     struct waitq_entry *head;
+    int sleepers;               /* processes in waitq_sleep on it: only then is there a scan */
 };
 
 void waitq_init(struct waitq *wq);
 void waitq_add(struct waitq *wq, struct waitq_entry *e);
 void waitq_del(struct waitq_entry *e);          /* no-op if e is on no queue */
 static inline bool waitq_active(const struct waitq *wq) { return wq->head != 0; }
-/* Wake sleepers on wq (the channel is wq itself) and run every entry's action. */
+/* Wake the processes in waitq_sleep(wq) (the channel is wq itself) and run every entry's
+ * action. Sleep on a queue only through waitq_sleep, which counts the sleepers. */
 void waitq_wake(struct waitq *wq, uint32_t events);
 /* Sleep on wq until waitq_wake, deadline_ns (0: none) or a signal: 0, -ETIMEDOUT or -EINTR. */
 int waitq_sleep(struct waitq *wq, uint64_t deadline_ns);

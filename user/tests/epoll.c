@@ -374,13 +374,13 @@ static void timerfds(void)
 
     /* One-shot, 60 ms: not yet, then one expiration. */
     its = (struct itimerspec){ { 0, 0 }, { 0, 60 * 1000000L } };
+    long t0 = now_ms();         /* before settime: the timer runs from there */
     timerfd_settime(t, 0, &its, NULL);
     res("oneshot-not-yet", E(read(t, &n, 8)), -EAGAIN);
     timerfd_gettime(t, &its);
     resb("oneshot-gettime", its.it_value.tv_sec == 0 && its.it_value.tv_nsec > 0 &&
          its.it_value.tv_nsec <= 60 * 1000000L, "value %ld.%09ld", (long)its.it_value.tv_sec, its.it_value.tv_nsec);
     struct pollfd pf = { t, POLLIN, 0 };
-    long t0 = now_ms();
     res("oneshot-poll", poll(&pf, 1, 5000), 1);
     long dt = now_ms() - t0;
     check(dt >= 50 && dt < 3000, "oneshot-poll-elapsed", "60 ms took %ld ms", dt);
@@ -412,17 +412,17 @@ static void timerfds(void)
     for (int i = 0; i < 2; i++) {
         t = timerfd_create(clocks[i], 0);
         struct timespec now;
+        t0 = now_ms();
         clock_gettime(clocks[i], &now);
         its = (struct itimerspec){ { 0, 0 }, now };
         its.it_value.tv_nsec += 50 * 1000000L;
         if (its.it_value.tv_nsec >= 1000000000L)
             its.it_value.tv_sec++, its.it_value.tv_nsec -= 1000000000L;
         timerfd_settime(t, TFD_TIMER_ABSTIME, &its, NULL);
-        t0 = now_ms();
         n = 0;
         res(i ? "abs-boottime-read" : "abs-realtime-read", (read(t, &n, 8), (long)n), 1);
         dt = now_ms() - t0;
-        check(dt >= 30 && dt < 3000, i ? "abs-boottime-elapsed" : "abs-realtime-elapsed", "took %ld ms", dt);
+        check(dt >= 45 && dt < 3000, i ? "abs-boottime-elapsed" : "abs-realtime-elapsed", "took %ld ms", dt);
         close(t);
     }
 
