@@ -233,6 +233,10 @@ CASES = [
     # -- mm --
     # (end of mm)
     # -- dynlink --
+    # Dynamically linked programs (docs/elf-and-initramfs.md). Each runs under /tests/dyn_run
+    # (as /tests/dynrun-NAME), which adds two oks: exit status 0 and an empty /proc/enosys.
+    Case("dyn-hello", spawn("/tests/dynrun-hello"), 11,
+         about="PT_INTERP: ld.so loads libc.so.6; AT_BASE/AT_PHDR/AT_ENTRY/AT_EXECFN seen from main"),
     # (end of dynlink)
     # -- ltp --
     # (end of ltp)
