@@ -237,6 +237,13 @@ CASES = [
     # (as /tests/dynrun-NAME), which adds two oks: exit status 0 and an empty /proc/enosys.
     Case("dyn-hello", spawn("/tests/dynrun-hello"), 11,
          about="PT_INTERP: ld.so loads libc.so.6; AT_BASE/AT_PHDR/AT_ENTRY/AT_EXECFN seen from main"),
+    Case("dyn-libm", spawn("/tests/dynrun-libm"), 8,
+         about="libm.so.6 as DT_NEEDED: sqrt, trig, exp/log, pow, cbrt computed at run time"),
+    Case("dyn-dlopen", spawn("/tests/dynrun-dlopen"), 17,
+         about="dlopen via the search path, dlsym (call, PLT into libc, data, TLS), dlclose runs the "
+               "destructor and unmaps, dlopen/dlsym errors, libm by absolute path"),
+    Case("dyn-needed", spawn("/tests/dynrun-needed"), 6,
+         about="a DT_NEEDED library of ours from /usr/lib: constructor, call, data, TLS"),
     # (end of dynlink)
     # -- ltp --
     # (end of ltp)
