@@ -244,6 +244,12 @@ CASES = [
                "destructor and unmaps, dlopen/dlsym errors, libm by absolute path"),
     Case("dyn-needed", spawn("/tests/dynrun-needed"), 6,
          about="a DT_NEEDED library of ours from /usr/lib: constructor, call, data, TLS"),
+    Case("dyn-forkexec", spawn("/tests/dynrun-forkexec"), 9,
+         about="fork+exec of dynamic and static programs, ld.so run as a program (and --list), "
+               "20 posix_spawns, execve of a dynamic program over a dynamic one"),
+    Case("dyn-errors", spawn("/tests/dynrun-errors"), 12,
+         about="PT_INTERP errors: missing (ENOENT), short (EIO), truncated/not ELF (ELIBBAD), no x or a "
+               "directory (EACCES), unterminated/too long/too short (ENOEXEC); chained PT_INTERP ignored"),
     # (end of dynlink)
     # -- ltp --
     # (end of ltp)
