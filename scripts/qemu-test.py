@@ -250,6 +250,15 @@ CASES = [
     Case("dyn-errors", spawn("/tests/dynrun-errors"), 12,
          about="PT_INTERP errors: missing (ENOENT), short (EIO), truncated/not ELF (ELIBBAD), no x or a "
                "directory (EACCES), unterminated/too long/too short (ENOEXEC); chained PT_INTERP ignored"),
+    # user/tests programs linked dynamically: the same checks as g-basic, g-signals, f-basic.
+    Case("dyn-basic", spawn("/tests/dynrun-basic"), 5 + 2,
+         about="g-basic's program linked dynamically"),
+    Case("dyn-signals", spawn("/tests/dynrun-signals"), 62 + 2,
+         expect=[killed("/tests/dyn_signals", "(?:load|store) page fault"),
+                 killed("/tests/dyn_signals", "bad signal frame")],
+         about="g-signals' program linked dynamically"),
+    Case("dyn-f-basic", spawn("/tests/dynrun-f_basic"), 115 + 2,
+         about="f-basic's program linked dynamically"),
     # (end of dynlink)
     # -- ltp --
     # (end of ltp)
