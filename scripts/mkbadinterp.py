@@ -16,6 +16,8 @@ name (installed in the guest as /tests/dynbad/):
   interp-tiny         PT_INTERP p_filesz 1                                    -> ENOEXEC
   interp-chained      names ld-chained: LDSO with a PT_INTERP of its own, naming a missing
                       file; Linux ignores an interpreter's PT_INTERP          -> runs
+  interp-static       names /bin/hello, a static ET_EXEC program: loaded at its link
+                      address and started instead of the program              -> runs
 The list is kept in sync with user/dyn/errors.c.
 """
 
@@ -98,6 +100,8 @@ def main():
     chained.extend(b"/lib/ld-missing.so.1\0")
     files["ld-chained"] = (chained, 0o755)
     program("interp-chained", with_interp(prog, DIR + "ld-chained"))
+
+    program("interp-static", with_interp(prog, "/bin/hello"))
 
     os.makedirs(out, exist_ok=True)
     for name, (data, mode) in sorted(files.items()):

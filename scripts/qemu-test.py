@@ -237,6 +237,8 @@ CASES = [
     # (as /tests/dynrun-NAME), which adds two oks: exit status 0 and an empty /proc/enosys.
     Case("dyn-hello", spawn("/tests/dynrun-hello"), 11,
          about="PT_INTERP: ld.so loads libc.so.6; AT_BASE/AT_PHDR/AT_ENTRY/AT_EXECFN seen from main"),
+    Case("dyn-nopie", spawn("/tests/dynrun-nopie"), 6,
+         about="a dynamic ET_EXEC (-no-pie) program: at its link address, ld.so at the mmap top"),
     Case("dyn-libm", spawn("/tests/dynrun-libm"), 8,
          about="libm.so.6 as DT_NEEDED: sqrt, trig, exp/log, pow, cbrt computed at run time"),
     Case("dyn-dlopen", spawn("/tests/dynrun-dlopen"), 17,
@@ -247,9 +249,10 @@ CASES = [
     Case("dyn-forkexec", spawn("/tests/dynrun-forkexec"), 9,
          about="fork+exec of dynamic and static programs, ld.so run as a program (and --list), "
                "20 posix_spawns, execve of a dynamic program over a dynamic one"),
-    Case("dyn-errors", spawn("/tests/dynrun-errors"), 12,
+    Case("dyn-errors", spawn("/tests/dynrun-errors"), 13,
          about="PT_INTERP errors: missing (ENOENT), short (EIO), truncated/not ELF (ELIBBAD), no x or a "
-               "directory (EACCES), unterminated/too long/too short (ENOEXEC); chained PT_INTERP ignored"),
+               "directory (EACCES), unterminated/too long/too short (ENOEXEC); chained PT_INTERP ignored; "
+               "an ET_EXEC interpreter runs"),
     # user/tests programs linked dynamically: the same checks as g-basic, g-signals, f-basic.
     Case("dyn-basic", spawn("/tests/dynrun-basic"), 5 + 2,
          about="g-basic's program linked dynamically"),

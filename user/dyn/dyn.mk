@@ -28,6 +28,7 @@ DYN_HOST_PATHS = $(foreach l,$(DYN_HOST_LIBS),$(shell $(UCC) -print-file-name=$(
 DYN_LDLIBS_libm    := -lm
 DYN_LDLIBS_dlopen  := -ldl
 DYN_LDLIBS_needed  := -L$(DYN_DIR) -ldyntest
+DYN_LDLIBS_nopie   := -no-pie
 
 $(DYN_DIR)/lib%.so: user/dyn/lib/%.c user/dyn/dyn.mk
 	@mkdir -p $(dir $@)

@@ -1,5 +1,6 @@
 /* execve of programs whose interpreter is missing or broken fails with Linux's errors and
- * leaves the caller intact; an interpreter's own PT_INTERP is ignored. The files come from
+ * leaves the caller intact; an interpreter's own PT_INTERP is ignored, and an ET_EXEC
+ * interpreter is loaded at its link address and run. The files come from
  * scripts/mkbadinterp.py (installed in /tests/dynbad). */
 #include "../tests/tap.h"
 #include <fcntl.h>
@@ -21,6 +22,7 @@ static const struct bad bads[] = {
     { "interp-toolong", ENOEXEC },
     { "interp-tiny", ENOEXEC },
     { "interp-chained", 0 },
+    { "interp-static", 0 },
 };
 
 int main(void)
