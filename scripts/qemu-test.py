@@ -246,13 +246,13 @@ CASES = [
                "destructor and unmaps, dlopen/dlsym errors, libm by absolute path"),
     Case("dyn-needed", spawn("/tests/dynrun-needed"), 6,
          about="a DT_NEEDED library of ours from /usr/lib: constructor, call, data, TLS"),
-    Case("dyn-forkexec", spawn("/tests/dynrun-forkexec"), 9,
+    Case("dyn-forkexec", spawn("/tests/dynrun-forkexec"), 10,
          about="fork+exec of dynamic and static programs, ld.so run as a program (and --list), "
-               "20 posix_spawns, execve of a dynamic program over a dynamic one"),
-    Case("dyn-errors", spawn("/tests/dynrun-errors"), 13,
+               "25 posix_spawns leaking no page, execve of a dynamic program over a dynamic one"),
+    Case("dyn-errors", spawn("/tests/dynrun-errors"), 14,
          about="PT_INTERP errors: missing (ENOENT), short (EIO), truncated/not ELF (ELIBBAD), no x or a "
                "directory (EACCES), unterminated/too long/too short (ENOEXEC); chained PT_INTERP ignored; "
-               "an ET_EXEC interpreter runs"),
+               "an ET_EXEC interpreter runs; 180 failed execs leak no page"),
     # user/tests programs linked dynamically: the same checks as g-basic, g-signals, f-basic.
     Case("dyn-basic", spawn("/tests/dynrun-basic"), 5 + 2,
          about="g-basic's program linked dynamically"),

@@ -5,6 +5,7 @@
 #include "../tests/tap.h"
 #include <fcntl.h>
 #include <sys/syscall.h>
+#include <sys/sysinfo.h>
 
 struct bad {
     const char *name;
@@ -24,6 +25,31 @@ static const struct bad bads[] = {
     { "interp-chained", 0 },
     { "interp-static", 0 },
 };
+
+static long free_pages(void)
+{
+    struct sysinfo si;
+    sysinfo(&si);
+    return (long)(si.freeram * si.mem_unit / 4096);
+}
+
+/* Every failing execve again, 20 times: the kernel must free what it took for each. */
+static void check_no_leak(char *envp[])
+{
+    long f0 = free_pages();
+    for (int round = 0; round < 20; round++)
+        for (size_t i = 0; i < sizeof bads / sizeof bads[0]; i++) {
+            if (!bads[i].err)
+                continue;
+            char path[64];
+            snprintf(path, sizeof path, "/tests/dynbad/%s", bads[i].name);
+            char *argv[] = { path, NULL };
+            syscall(SYS_execve, path, argv, envp);
+        }
+    long f1 = free_pages();
+    check(f1 == f0, "dynbad-no-leak", "free pages %ld before, %ld after 180 failed execs (%+ld)",
+          f0, f1, f1 - f0);
+}
 
 int main(void)
 {
@@ -49,5 +75,6 @@ int main(void)
         int st = wait_for(pid, 0);
         check(st == 0, name, "%s: %s", path, status_str(st));
     }
+    check_no_leak(envp);
     return t_done("dyn_errors");
 }
