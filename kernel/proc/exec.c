@@ -9,12 +9,12 @@
 #include "fs/vfs.h"
 #include "fs/fdtable.h"
 #include "mm/kvm.h"
+#include "mm/kmalloc.h"
 #include "lib/errno.h"
 #include "lib/kstring.h"
 #include "lib/random.h"
 #include "arch.h"
 #include "proc/signal.h"
-#include "mm/kmalloc.h"
 
 #define AT_NULL    0
 #define AT_PHDR    3
