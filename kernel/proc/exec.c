@@ -184,11 +184,6 @@ struct exec_interp {
     uint64_t bias;              /* the load bias; AT_BASE */
 };
 
-/* Open and validate the interpreter whose NUL-terminated path elf_parse found inside the
- * program's file. As on Linux: a missing file is the lookup's error (ENOENT, ENOTDIR...), a
- * directory or a file without x is EACCES, a file shorter than an ELF header is EIO and any
- * other file the loader could not run is ELIBBAD. The interpreter's own PT_INTERP is
- * ignored (Linux does not chain interpreters). */
 static void exec_interp_close(struct exec_interp *in)
 {
     if (!in)
@@ -198,6 +193,11 @@ static void exec_interp_close(struct exec_interp *in)
     kfree(in);
 }
 
+/* Open and validate the interpreter whose NUL-terminated path elf_parse found inside the
+ * program's file. As on Linux: a missing file is the lookup's error (ENOENT, ENOTDIR...), a
+ * directory or a file without x is EACCES, a file shorter than an ELF header is EIO and any
+ * other file the loader could not run is ELIBBAD. The interpreter's own PT_INTERP is
+ * ignored (Linux does not chain interpreters). */
 static int exec_interp_open(const void *file, const struct elf_image *img, struct exec_interp **out)
 {
     const char *path = (const char *)file + img->interp_off;
