@@ -276,6 +276,35 @@ CASES = [
     # -- mm --
     # (end of mm)
     # -- dynlink --
+    # Dynamically linked programs (docs/elf-and-initramfs.md). Each runs under /tests/dyn_run
+    # (as /tests/dynrun-NAME), which adds two oks: exit status 0 and an empty /proc/enosys.
+    Case("dyn-hello", spawn("/tests/dynrun-hello"), 11,
+         about="PT_INTERP: ld.so loads libc.so.6; AT_BASE/AT_PHDR/AT_ENTRY/AT_EXECFN seen from main"),
+    Case("dyn-nopie", spawn("/tests/dynrun-nopie"), 6,
+         about="a dynamic ET_EXEC (-no-pie) program: at its link address, ld.so at the mmap top"),
+    Case("dyn-libm", spawn("/tests/dynrun-libm"), 8,
+         about="libm.so.6 as DT_NEEDED: sqrt, trig, exp/log, pow, cbrt computed at run time"),
+    Case("dyn-dlopen", spawn("/tests/dynrun-dlopen"), 17,
+         about="dlopen via the search path, dlsym (call, PLT into libc, data, TLS), dlclose runs the "
+               "destructor and unmaps, dlopen/dlsym errors, libm by absolute path"),
+    Case("dyn-needed", spawn("/tests/dynrun-needed"), 6,
+         about="a DT_NEEDED library of ours from /usr/lib: constructor, call, data, TLS"),
+    Case("dyn-forkexec", spawn("/tests/dynrun-forkexec"), 10,
+         about="fork+exec of dynamic and static programs, ld.so run as a program (and --list), "
+               "25 posix_spawns leaking no page, execve of a dynamic program over a dynamic one"),
+    Case("dyn-errors", spawn("/tests/dynrun-errors"), 14,
+         about="PT_INTERP errors: missing (ENOENT), short (EIO), truncated/not ELF (ELIBBAD), no x or a "
+               "directory (EACCES), unterminated/too long/too short (ENOEXEC); chained PT_INTERP ignored; "
+               "an ET_EXEC interpreter runs; 180 failed execs leak no page"),
+    # user/tests programs linked dynamically: the same checks as g-basic, g-signals, f-basic.
+    Case("dyn-basic", spawn("/tests/dynrun-basic"), 5 + 2,
+         about="g-basic's program linked dynamically"),
+    Case("dyn-signals", spawn("/tests/dynrun-signals"), 62 + 2,
+         expect=[killed("/tests/dyn_signals", "(?:load|store) page fault"),
+                 killed("/tests/dyn_signals", "bad signal frame")],
+         about="g-signals' program linked dynamically"),
+    Case("dyn-f-basic", spawn("/tests/dynrun-f_basic"), 115 + 2,
+         about="f-basic's program linked dynamically"),
     # (end of dynlink)
     # -- ltp --
     # (end of ltp)
