@@ -17,6 +17,7 @@
 #endif
 
 static volatile int h_count, h_code, h_timerid, h_overrun, h_getoverrun, h_sig;
+static volatile int h_first_overrun, h_first_getoverrun;   /* of the first signal since reset() */
 static void *volatile h_ptr;
 static volatile int h_int;
 static timer_t h_timer;
@@ -41,6 +42,10 @@ static void on_timer(int sig, siginfo_t *si, void *uc)
     h_ptr = si->si_value.sival_ptr;
     h_int = si->si_value.sival_int;
     h_getoverrun = timer_getoverrun(h_timer);
+    if (h_count == 1) {
+        h_first_overrun = h_overrun;
+        h_first_getoverrun = h_getoverrun;
+    }
     h_cpu = cpu_ns();
 }
 
@@ -151,13 +156,17 @@ static void test_signal(void)
     sleep_ms(205);
     long blocked = now_ms() - blocked_from;
     sigprocmask(SIG_SETMASK, &prev, NULL);
+    int at_unblock = h_count;
     timer_settime(t, 0, &off, NULL);
-    check(h_count == 1, "overrun-one-signal", "%d signals after unblocking", h_count);
+    /* ~20 expirations while blocked make one signal (a second may follow if the timer expires
+     * again while the first handler runs on a slow host) */
+    check(at_unblock >= 1 && at_unblock <= 2, "overrun-one-signal", "%d signals after unblocking", at_unblock);
     /* one expiration per 10 ms while blocked: the first is the signal, the rest overruns */
     long want = blocked / 10 - 1;
-    check(h_overrun >= 12 && h_overrun >= want - 4 && h_overrun <= want + 2, "overrun-si-overrun",
-          "si_overrun %d after %ld ms blocked (about %ld expected)", h_overrun, blocked, want);
-    check(h_getoverrun == h_overrun, "overrun-getoverrun", "timer_getoverrun %d, si_overrun %d", h_getoverrun, h_overrun);
+    check(h_first_overrun >= 12 && h_first_overrun >= want - 4 && h_first_overrun <= want + 2, "overrun-si-overrun",
+          "si_overrun %d after %ld ms blocked (about %ld expected)", h_first_overrun, blocked, want);
+    check(h_first_getoverrun == h_first_overrun, "overrun-getoverrun", "timer_getoverrun %d, si_overrun %d",
+          h_first_getoverrun, h_first_overrun);
 
     /* absolute time */
     reset();
