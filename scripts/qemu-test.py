@@ -253,7 +253,7 @@ CASES = [
     # -- timers --
     Case("g-itimer", spawn("/tests/itimer"), 31, timeout=90, compare="/tests/itimer",
          about="alarm, setitimer/getitimer REAL/VIRTUAL/PROF, intervals, errors, fork clears, execve keeps"),
-    Case("g-ptimer", spawn("/tests/ptimer"), 50, timeout=90, compare="/tests/ptimer",
+    Case("g-ptimer", spawn("/tests/ptimer"), 51, timeout=90, compare="/tests/ptimer",
          about="timer_create/settime/gettime/getoverrun/delete: SIGEV_SIGNAL/NONE/THREAD_ID, overruns, TIMER_ABSTIME, clocks"),
     Case("g-clocksleep", spawn("/tests/clocksleep"), 33, timeout=90, compare="/tests/clocksleep",
          about="clock_getres, clock_nanosleep relative/absolute, EINTR with time left, resume after stop, bad clocks"),

@@ -20,7 +20,6 @@ struct user_siginfo {
         struct { int32_t pid, uid, status, pad; int64_t utime, stime; } chld;
         struct { uint64_t addr; } fault;
         struct { int32_t tid, overrun; uint64_t value; } timer;
-        struct { int32_t pid, uid; uint64_t value; } rt;
         uint8_t raw[112];
     } u;
 };
@@ -77,9 +76,8 @@ static void signal_fill_info(struct user_siginfo *ui, const struct k_siginfo *in
     } else if (info->code > 0 && info->signo != SIGCHLD) {
         ui->u.fault.addr = info->addr;
     } else {
-        ui->u.rt.pid = info->pid;
-        ui->u.rt.uid = info->uid;
-        ui->u.rt.value = info->value;
+        ui->u.kill.pid = info->pid;
+        ui->u.kill.uid = info->uid;
     }
 }
 
