@@ -163,47 +163,14 @@ int proc_spawn(const char *path, struct proc *parent)
     return p->pid;
 }
 
-int proc_fork(bool share_mm)
+void proc_abi_inherit(struct proc *child, const struct proc *parent)
 {
-    struct proc *parent = current();
-    struct proc *group = proc_group(parent);
-    struct proc *child = proc_alloc();
-    if (!child)
-        return -EAGAIN;
-    child->mm = share_mm ? vm_get(parent->mm) : vm_fork(parent->mm);
-    child->fdt = parent->fdt ? fdtable_dup(parent->fdt) : NULL;
-    if (!child->mm || (parent->fdt && !child->fdt)) {
-        proc_free(child);
-        return -ENOMEM;
-    }
-    child->cwd = inode_get(parent->cwd);
-    child->umask = parent->umask;
-    memcpy(child->exe, parent->exe, sizeof child->exe);
-    memcpy(child->cmdline, parent->cmdline, sizeof child->cmdline);
-    child->cmdline_len = parent->cmdline_len;
-    arch_fpu_switch_out(parent->tf, &parent->fpu);     /* the live registers, not the last save */
-    *child->tf = *parent->tf;
-    child->tf->a0 = 0;          /* fork returns 0 in the child */
-    child->fpu = parent->fpu;
-    kstrlcpy(child->name, parent->name, sizeof child->name);
-    child->pgid = parent->pgid;
-    child->sid = parent->sid;
-    memcpy(child->sig_actions, group->sig_actions, sizeof child->sig_actions);
-    child->sig_blocked = parent->sig_blocked;
-    child->altstack_sp = parent->altstack_sp;
-    child->altstack_size = parent->altstack_size;
-    child->altstack_flags = parent->altstack_flags;
-    memcpy(child->rlimits, parent->rlimits, sizeof child->rlimits);
     child->abi = parent->abi;
     child->abi.pdeathsig = 0;
     if (child->abi.policy & PROC_SCHED_RESET_ON_FORK) {     /* back to SCHED_OTHER, nice >= 0 */
         child->abi.policy = 0;
         child->abi.nice = child->abi.nice < 0 ? 0 : child->abi.nice;
     }
-    child->parent = group;
-    child->state = PROC_RUNNABLE;
-    sched_kick();
-    return child->pid;
 }
 
 /* Children of an exiting process go to init (pid 1), or are reaped by the kernel if there is none. */

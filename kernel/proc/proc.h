@@ -120,7 +120,7 @@ struct proc {
         bool undumpable;        /* PR_SET_DUMPABLE 0 */
         bool membarrier_private;    /* MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED done */
         bool membarrier_global;     /* MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED done */
-    } abi;                      /* fork copies it (proc_fork), minus pdeathsig */
+    } abi;                      /* clone copies it (proc_abi_inherit), minus pdeathsig */
     /* (end of abi) */
 
     /* -- page cache and file mappings: kernel/mm/pagecache.c, sys_mm.c -- */
@@ -137,9 +137,8 @@ extern bool proc_init_is_vital;
 void proc_init(void);
 /* Start a process running the executable at path (boot-time spawn and init). */
 int proc_spawn(const char *path, struct proc *parent);
-/* fork: a copy of the current process; returns the child's pid or -errno. With share_mm the
- * child borrows the parent's address space (vfork) and the parent waits in proc_vfork_wait. */
-int proc_fork(bool share_mm);
+/* clone: what a new thread or process inherits of the scheduling and prctl state. */
+void proc_abi_inherit(struct proc *child, const struct proc *parent);
 void proc_vfork_wait(struct proc *child);
 /* A vfork child has exec'd or is exiting: give the parent back its address space. */
 void proc_vfork_release(struct proc *child);
