@@ -7,6 +7,7 @@
 #include "fs/fdtable.h"
 #include "fs/pipe.h"
 #include "fs/mount.h"
+#include "fs/lock.h"
 #include "mm/vm.h"
 #include "mm/kmalloc.h"
 #include "lib/errno.h"
@@ -354,6 +355,36 @@ static long io_positioned(uint64_t fd, uint64_t buf, uint64_t n, int64_t pos, bo
 SYSCALL(pread64) { return io_positioned(a[0], a[1], a[2], (int64_t)a[3], false); }
 SYSCALL(pwrite64) { return io_positioned(a[0], a[1], a[2], (int64_t)a[3], true); }
 
+/* preadv/pwritev(fd, iov, cnt, pos_l, pos_h): on 64-bit pos_l is the whole offset. The "2"
+ * forms add flags (only RWF_HIPRI, RWF_DSYNC and RWF_SYNC, which change nothing here) and
+ * take offset -1 to mean the file's own position. */
+#define RWF_KNOWN 0x7   /* RWF_HIPRI | RWF_DSYNC | RWF_SYNC */
+static long io_vector_at(const uint64_t a[6], bool writing, bool v2)
+{
+    int64_t pos = (int64_t)a[3];
+    struct file *f = fd_file(a[0]);
+    if (!f)
+        return -EBADF;
+    if (v2 && (a[5] & ~(uint64_t)RWF_KNOWN))
+        return -EOPNOTSUPP;
+    if (v2 && pos == -1)
+        return io_vector(a[0], a[1], a[2], writing, -1);
+    if (pos < 0)
+        return -EINVAL;
+    if (!S_ISREG(f->inode->mode))
+        return -ESPIPE;
+    uint32_t flags = f->flags;
+    f->flags &= ~(uint32_t)O_APPEND;
+    long r = io_vector(a[0], a[1], a[2], writing, pos);
+    f->flags = flags;
+    return r;
+}
+
+SYSCALL(preadv) { return io_vector_at(a, false, false); }
+SYSCALL(pwritev) { return io_vector_at(a, true, false); }
+SYSCALL(preadv2) { return io_vector_at(a, false, true); }
+SYSCALL(pwritev2) { return io_vector_at(a, true, true); }
+
 SYSCALL(lseek)
 {
     struct file *f = fd_file(a[0]);
@@ -429,6 +460,12 @@ SYSCALL(fcntl)
         return 0;
     case F_GETFL:
         return f->flags;
+    case 5: /* F_GETLK */
+    case 6: /* F_SETLK */
+    case 7: /* F_SETLKW */
+        if (f->flags & O_PATH)
+            return -EBADF;
+        return lock_fcntl(fdt(), f, (int)a[1], a[2]);
     case F_SETFL:
         /* Only these status flags may change after open. */
         f->flags = (f->flags & ~(uint32_t)(O_APPEND | O_NONBLOCK)) | ((uint32_t)a[2] & (O_APPEND | O_NONBLOCK));

@@ -9,6 +9,7 @@
 #include "proc/proc.h"
 #include "proc/sched.h"
 #include "arch.h"
+#include "fs/lock.h"
 
 #define SYMLINK_MAX_DEPTH 40
 #define NCHARDEV 32
@@ -155,6 +156,7 @@ void file_put(struct file *f)
 {
     if (!f || --f->refs > 0)
         return;
+    lock_file_released(f);
     if (f->ops && f->ops->close)
         f->ops->close(f);
     inode_put(f->inode);

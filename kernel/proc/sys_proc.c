@@ -25,7 +25,6 @@
                               CLONE_CHILD_SETTID | CLONE_VFORK | CLONE_VM)
 
 SYSCALL(getpid) { (void)a; return current()->pid; }
-SYSCALL(getuid) { (void)a; return 0; }
 
 SYSCALL(getppid)
 {
