@@ -100,7 +100,8 @@ static long sigqueue_prepare(uint64_t uinfo, int sig, int pid, struct k_siginfo 
 
 static long sigqueue_to(struct proc *t, int sig, const struct k_siginfo *info)
 {
-    if (!t || t->state == PROC_FREE || t->state == PROC_EMBRYO || t->state == PROC_ZOMBIE)
+    /* A zombie still exists until reaped: the signal is accepted and does nothing (as kill). */
+    if (!t || t->state == PROC_FREE || t->state == PROC_EMBRYO)
         return -ESRCH;
     if (sig)
         signal_send(t, sig, info);
