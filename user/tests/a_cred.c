@@ -135,8 +135,33 @@ static void mlock_checks(void)
     check_ret("munlockall", munlockall(), 0);
 }
 
+/* /proc/stat and /proc/loadavg in the shapes top, ps, vmstat and uptime parse. */
+static void procfs_checks(void)
+{
+    char buf[2048] = { 0 };
+    FILE *f = fopen("/proc/stat", "r");
+    size_t n = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
+    if (f)
+        fclose(f);
+    unsigned long long u, ni, sy, id;
+    int procs = 0;
+    char *pr = strstr(buf, "\nprocesses ");
+    check(n > 0 && sscanf(buf, "cpu  %llu %llu %llu %llu", &u, &ni, &sy, &id) == 4 && strstr(buf, "\ncpu0 ") &&
+          pr && sscanf(pr, "\nprocesses %d", &procs) == 1 && procs >= 1, "proc-stat", "got: %.80s", buf);
+    memset(buf, 0, sizeof buf);
+    f = fopen("/proc/loadavg", "r");
+    n = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
+    if (f)
+        fclose(f);
+    double l1, l5, l15;
+    int run, total, last;
+    check(n > 0 && sscanf(buf, "%lf %lf %lf %d/%d %d", &l1, &l5, &l15, &run, &total, &last) == 6 && run >= 1 &&
+          total >= run && last >= getpid(), "proc-loadavg", "got: %s", buf);
+}
+
 int main(void)
 {
+    procfs_checks();
     id_checks();
     cap_checks();
     personality_checks();
