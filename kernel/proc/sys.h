@@ -164,6 +164,7 @@
 #define SYS_mlock2               284
 #define SYS_preadv2              286
 #define SYS_pwritev2             287
+#define SYS_syslog               116
 /* (end of abi) */
 
 /* -- page cache and file mappings: kernel/mm/pagecache.c, sys_mm.c -- */
@@ -219,7 +220,7 @@ SYSCALL(rt_sigqueueinfo); SYSCALL(rt_tgsigqueueinfo); SYSCALL(geteuid); SYSCALL(
 SYSCALL(getegid); SYSCALL(setuid); SYSCALL(setgid); SYSCALL(setreuid); SYSCALL(setregid);
 SYSCALL(setresuid); SYSCALL(getresuid); SYSCALL(setresgid); SYSCALL(getresgid); SYSCALL(setfsuid);
 SYSCALL(setfsgid); SYSCALL(getgroups); SYSCALL(setgroups); SYSCALL(mlock); SYSCALL(munlock);
-SYSCALL(mlockall); SYSCALL(munlockall); SYSCALL(mlock2); SYSCALL(mincore);
+SYSCALL(mlockall); SYSCALL(munlockall); SYSCALL(mlock2); SYSCALL(mincore); SYSCALL(syslog);
 /* (end of abi) */
 
 /* -- page cache and file mappings: kernel/mm/pagecache.c, sys_mm.c -- */

@@ -171,6 +171,7 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
     [SYS_munlockall] = sys_munlockall,
     [SYS_mlock2] = sys_mlock2,
     [SYS_mincore] = sys_mincore,
+    [SYS_syslog] = sys_syslog,
     /* (end of abi) */
 
     /* -- page cache and file mappings: kernel/mm/pagecache.c, sys_mm.c -- */

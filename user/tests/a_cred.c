@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/fsuid.h>
+#include <sys/klog.h>
 #include <sys/personality.h>
 #include <sys/syscall.h>
 
@@ -159,8 +160,23 @@ static void procfs_checks(void)
           total >= run && last >= getpid(), "proc-loadavg", "got: %s", buf);
 }
 
+/* syslog(2) as dmesg uses it: the kernel's boot messages are in the log. */
+static void klog_checks(void)
+{
+    static char buf[16384 + 1];
+    check_ret("syslog-size-buffer", klogctl(10, NULL, 0), 16384);
+    int n = klogctl(3, buf, sizeof buf - 1);
+    buf[n > 0 ? n : 0] = 0;
+    check(n > 0 && strstr(buf, "rvix: booting"), "syslog-read-all", "n=%d", n);
+    check_ret("syslog-EINVAL-type", klogctl(99, buf, 10), -EINVAL);
+    check_ret("syslog-EINVAL-null", klogctl(3, NULL, 10), -EINVAL);
+    check_ret("syslog-EFAULT", klogctl(3, (char *)8, 100), -EFAULT);
+    check_ret("syslog-EINVAL-level", klogctl(8, NULL, 9), -EINVAL);
+}
+
 int main(void)
 {
+    klog_checks();
     procfs_checks();
     id_checks();
     cap_checks();
