@@ -165,6 +165,20 @@
 #define SYS_preadv2              286
 #define SYS_pwritev2             287
 #define SYS_syslog               116
+#define SYS_setxattr             5
+#define SYS_lsetxattr            6
+#define SYS_fsetxattr            7
+#define SYS_getxattr             8
+#define SYS_lgetxattr            9
+#define SYS_fgetxattr            10
+#define SYS_listxattr            11
+#define SYS_llistxattr           12
+#define SYS_flistxattr           13
+#define SYS_removexattr          14
+#define SYS_lremovexattr         15
+#define SYS_fremovexattr         16
+#define SYS_statx                291
+#define SYS_close_range          436
 /* (end of abi) */
 
 /* -- page cache and file mappings: kernel/mm/pagecache.c, sys_mm.c -- */
@@ -221,6 +235,9 @@ SYSCALL(getegid); SYSCALL(setuid); SYSCALL(setgid); SYSCALL(setreuid); SYSCALL(s
 SYSCALL(setresuid); SYSCALL(getresuid); SYSCALL(setresgid); SYSCALL(getresgid); SYSCALL(setfsuid);
 SYSCALL(setfsgid); SYSCALL(getgroups); SYSCALL(setgroups); SYSCALL(mlock); SYSCALL(munlock);
 SYSCALL(mlockall); SYSCALL(munlockall); SYSCALL(mlock2); SYSCALL(mincore); SYSCALL(syslog);
+SYSCALL(setxattr); SYSCALL(lsetxattr); SYSCALL(fsetxattr); SYSCALL(getxattr); SYSCALL(lgetxattr);
+SYSCALL(fgetxattr); SYSCALL(listxattr); SYSCALL(llistxattr); SYSCALL(flistxattr); SYSCALL(removexattr);
+SYSCALL(lremovexattr); SYSCALL(fremovexattr); SYSCALL(statx); SYSCALL(close_range);
 /* (end of abi) */
 
 /* -- page cache and file mappings: kernel/mm/pagecache.c, sys_mm.c -- */

@@ -172,6 +172,20 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
     [SYS_mlock2] = sys_mlock2,
     [SYS_mincore] = sys_mincore,
     [SYS_syslog] = sys_syslog,
+    [SYS_setxattr] = sys_setxattr,
+    [SYS_lsetxattr] = sys_lsetxattr,
+    [SYS_fsetxattr] = sys_fsetxattr,
+    [SYS_getxattr] = sys_getxattr,
+    [SYS_lgetxattr] = sys_lgetxattr,
+    [SYS_fgetxattr] = sys_fgetxattr,
+    [SYS_listxattr] = sys_listxattr,
+    [SYS_llistxattr] = sys_llistxattr,
+    [SYS_flistxattr] = sys_flistxattr,
+    [SYS_removexattr] = sys_removexattr,
+    [SYS_lremovexattr] = sys_lremovexattr,
+    [SYS_fremovexattr] = sys_fremovexattr,
+    [SYS_statx] = sys_statx,
+    [SYS_close_range] = sys_close_range,
     /* (end of abi) */
 
     /* -- page cache and file mappings: kernel/mm/pagecache.c, sys_mm.c -- */

@@ -11,6 +11,8 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
+#include <sys/xattr.h>
+#include <linux/close_range.h>
 
 #define PATH "/tmp/a_flock.dat"
 
@@ -209,8 +211,56 @@ static void vector_checks(void)
     unlink(PATH);
 }
 
+static void statx_xattr_close_range_checks(void)
+{
+    int fd = open(PATH, O_RDWR | O_CREAT | O_TRUNC, 0640);
+    write(fd, "12345", 5);
+    struct stat st;
+    struct statx sx;
+    fstat(fd, &st);
+    memset(&sx, 0xff, sizeof sx);
+    int r = statx(AT_FDCWD, PATH, 0, STATX_BASIC_STATS, &sx);
+    check(r == 0 && (sx.stx_mask & STATX_BASIC_STATS) == STATX_BASIC_STATS && sx.stx_size == 5 &&
+          sx.stx_ino == st.st_ino && (sx.stx_mode & 07777) == 0640 && S_ISREG(sx.stx_mode) && sx.stx_nlink == 1 &&
+          sx.stx_mtime.tv_sec == st.st_mtim.tv_sec && sx.stx_mtime.tv_nsec == (uint32_t)st.st_mtim.tv_nsec,
+          "statx", "r=%d mask=%x size=%llu mode=%o", r, sx.stx_mask, (unsigned long long)sx.stx_size, sx.stx_mode);
+    memset(&sx, 0, sizeof sx);
+    check(statx(fd, "", AT_EMPTY_PATH, STATX_SIZE, &sx) == 0 && sx.stx_size == 5, "statx-empty-path", "size %llu",
+          (unsigned long long)sx.stx_size);
+    check(statx(AT_FDCWD, "/dev/null", 0, STATX_BASIC_STATS, &sx) == 0 && sx.stx_rdev_major == 1 &&
+          sx.stx_rdev_minor == 3, "statx-rdev", "%u:%u", sx.stx_rdev_major, sx.stx_rdev_minor);
+    check_ret("statx-EINVAL-sync", statx(AT_FDCWD, PATH, AT_STATX_FORCE_SYNC | AT_STATX_DONT_SYNC, 0, &sx),
+              -EINVAL);
+    check_ret("statx-EINVAL-reserved", statx(AT_FDCWD, PATH, 0, 0x80000000u, &sx), -EINVAL);
+    check_ret("statx-ENOENT", statx(AT_FDCWD, "/nonexistent", 0, STATX_BASIC_STATS, &sx), -ENOENT);
+    check_ret("statx-EFAULT", statx(AT_FDCWD, PATH, 0, STATX_BASIC_STATS, (struct statx *)8), -EFAULT);
+
+    char v[16];
+    check_ret("getxattr-EOPNOTSUPP", getxattr(PATH, "user.x", v, sizeof v), -EOPNOTSUPP);
+    check_ret("getxattr-ENOENT", getxattr("/nonexistent", "user.x", v, sizeof v), -ENOENT);
+    check_ret("listxattr-empty", listxattr(PATH, v, sizeof v), 0);
+    check_ret("flistxattr-empty", flistxattr(fd, v, sizeof v), 0);
+    check_ret("lsetxattr-EOPNOTSUPP", lsetxattr(PATH, "user.x", "1", 1, 0), -EOPNOTSUPP);
+    check_ret("setxattr-EINVAL-flags", setxattr(PATH, "user.x", "1", 1, 8), -EINVAL);
+    check_ret("fgetxattr-EBADF", fgetxattr(999, "user.x", v, sizeof v), -EBADF);
+    check_ret("getxattr-ERANGE-empty-name", getxattr(PATH, "", v, sizeof v), -ERANGE);
+    check_ret("removexattr-EOPNOTSUPP", removexattr(PATH, "user.x"), -EOPNOTSUPP);
+
+    int a = dup(fd), b = dup(fd), c = dup(fd);
+    check_ret("close_range-cloexec", syscall(SYS_close_range, a, a, CLOSE_RANGE_CLOEXEC), 0);
+    check(fcntl(a, F_GETFD) == FD_CLOEXEC, "close_range-cloexec-set", "flags %d", fcntl(a, F_GETFD));
+    check_ret("close_range", syscall(SYS_close_range, b, ~0U, 0), 0);
+    check(fcntl(a, F_GETFD) == FD_CLOEXEC && fcntl(b, F_GETFD) < 0 && fcntl(c, F_GETFD) < 0 && fcntl(fd, F_GETFD) == 0,
+          "close_range-closed", "a=%d b=%d c=%d", fcntl(a, F_GETFD), fcntl(b, F_GETFD), fcntl(c, F_GETFD));
+    check_ret("close_range-EINVAL-order", syscall(SYS_close_range, 10, 5, 0), -EINVAL);
+    check_ret("close_range-EINVAL-flags", syscall(SYS_close_range, 10, 20, 1), -EINVAL);
+    close(a);
+    close(fd);
+}
+
 int main(void)
 {
+    statx_xattr_close_range_checks();
     flock_checks();
     record_lock_checks();
     vector_checks();
