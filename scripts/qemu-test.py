@@ -247,7 +247,7 @@ CASES = [
     Case("a-sigwait", spawn("/tests/a_sigwait"), 34,
          about="sigwaitinfo/sigtimedwait/sigwait, sigqueue values, rt_(tg)sigqueueinfo rules, "
                "waitid P_PID/P_PGID/P_ALL with WEXITED/WSTOPPED/WCONTINUED/WNOWAIT/WNOHANG"),
-    Case("a-flock", spawn("/tests/a_flock"), 87,
+    Case("a-flock", spawn("/tests/a_flock"), 90,
          about="statx, xattr calls (EOPNOTSUPP), close_range, flock and fcntl record locks between "
                "processes, preadv/pwritev(2), fallocate, fadvise, readahead, sync_file_range"),
     Case("a-cred", spawn("/tests/a_cred"), 50,

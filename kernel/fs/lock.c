@@ -7,12 +7,13 @@
  *    every lock of a table on an inode goes when any of its descriptors for that inode
  *    closes (lock_fd_closed, from fd_close), as POSIX says.
  * Waiters (LOCK_EX without LOCK_NB, F_SETLKW) sleep on the table and retry on every release;
- * a signal ends the wait with -EINTR. No deadlock detection. */
+ * a signal ends the wait with EINTR (or restarts it under SA_RESTART). No deadlock detection. */
 #include "fs/lock.h"
 #include "fs/vfs.h"
 #include "fs/fdtable.h"
 #include "proc/proc.h"
 #include "proc/sched.h"
+#include "proc/signal.h"
 #include "mm/vm.h"
 #include "lib/errno.h"
 
@@ -94,7 +95,7 @@ long lock_flock(struct file *f, int op)
         if (op & LOCK_NB)
             return -EWOULDBLOCK;
         if (sched_sleep_on(flocks))
-            return -EINTR;
+            return -ERESTARTSYS;    /* EINTR, or restarted under SA_RESTART (signal(7)) */
     }
     for (int i = 0; i < NFLOCK; i++)
         if (!flocks[i].ino) {
@@ -238,7 +239,7 @@ long lock_fcntl(struct fdtable *t, struct file *f, int cmd, uint64_t uflock)
             if (cmd == F_SETLK)
                 return -EAGAIN;
             if (sched_sleep_on(rlocks))
-                return -EINTR;
+                return -ERESTARTSYS;
         }
     }
     /* Worst case: one split plus the new lock. */

@@ -8,7 +8,7 @@
 struct file;
 struct fdtable;
 
-/* flock(fd's file, op); 0 or -errno (-EWOULDBLOCK, -EINTR, -EINVAL, -ENOLCK). */
+/* flock(fd's file, op); 0 or -errno (-EWOULDBLOCK, -ERESTARTSYS, -EINVAL, -ENOLCK). */
 long lock_flock(struct file *f, int op);
 /* fcntl(F_GETLK / F_SETLK / F_SETLKW) with the user's struct flock at uflock. */
 long lock_fcntl(struct fdtable *t, struct file *f, int cmd, uint64_t uflock);

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
+#include <signal.h>
 #include <sys/xattr.h>
 #include <linux/close_range.h>
 
@@ -45,6 +46,57 @@ static int try_setlk_at(int start)
     int fd = open(PATH, O_RDWR);
     struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = start, .l_len = 1 };
     return fcntl(fd, F_SETLK, &fl) == 0 ? 0 : errno;
+}
+
+static void on_usr1(int sig) { (void)sig; }
+
+/* A process that signals its parent every 100 ms until killed. */
+static int nagger(void)
+{
+    int pid = fork();
+    if (pid == 0)
+        for (;;) {
+            usleep(100 * 1000);
+            kill(getppid(), SIGUSR1);
+        }
+    return pid;
+}
+
+/* While a child holds both kinds of lock, a handler without SA_RESTART ends our waits. */
+static void lock_eintr_checks(void)
+{
+    struct sigaction sa = { 0 };
+    sa.sa_handler = on_usr1;
+    sigaction(SIGUSR1, &sa, NULL);
+    int hold[2];
+    pipe(hold);
+    int holder = fork();
+    if (holder == 0) {
+        int f = open(PATH, O_RDWR);
+        struct flock w = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+        flock(f, LOCK_EX);
+        fcntl(f, F_SETLK, &w);
+        write(hold[1], "x", 1);
+        for (;;)
+            sleep(100);
+    }
+    char c;
+    read(hold[0], &c, 1);
+    int fd = open(PATH, O_RDWR);
+    int n = nagger();
+    check_ret("flock-EINTR", flock(fd, LOCK_EX), -EINTR);
+    struct flock w = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+    check_ret("setlkw-EINTR", fcntl(fd, F_SETLKW, &w), -EINTR);
+    kill(n, SIGKILL);
+    wait_for(n, 0);
+    kill(holder, SIGKILL);
+    wait_for(holder, 0);
+    /* The holder's death released both locks. */
+    check_ret("locks-released-by-exit", flock(fd, LOCK_EX | LOCK_NB) == 0 && fcntl(fd, F_SETLK, &w) == 0, 1);
+    close(fd);
+    close(hold[0]);
+    close(hold[1]);
+    signal(SIGUSR1, SIG_DFL);
 }
 
 static void flock_checks(void)
@@ -263,6 +315,7 @@ int main(void)
     statx_xattr_close_range_checks();
     flock_checks();
     record_lock_checks();
+    lock_eintr_checks();
     vector_checks();
     return t_failed != 0;
 }
