@@ -272,6 +272,15 @@ CASES = [
     Case("a-sched", spawn("/tests/a_sched"), 58,
          about="sched_setaffinity + getcpu on every hart, policies, nice, prctl (names in comm/stat, "
                "pdeathsig, dumpable), membarrier, rseq ENOSYS, riscv_flush_icache, riscv_hwprobe, uname, sysinfo"),
+    Case("a-sigwait", spawn("/tests/a_sigwait"), 34,
+         about="sigwaitinfo/sigtimedwait/sigwait, sigqueue values, rt_(tg)sigqueueinfo rules, "
+               "waitid P_PID/P_PGID/P_ALL with WEXITED/WSTOPPED/WCONTINUED/WNOWAIT/WNOHANG"),
+    Case("a-flock", spawn("/tests/a_flock"), 90,
+         about="statx, xattr calls (EOPNOTSUPP), close_range, flock and fcntl record locks between "
+               "processes, preadv/pwritev(2), fallocate, fadvise, readahead, sync_file_range"),
+    Case("a-cred", spawn("/tests/a_cred"), 50,
+         about="uid/gid get/set rules, groups, capget/capset, personality, mlock family, mincore, "
+               "/proc/stat and /proc/loadavg, syslog (dmesg)"),
     # (end of abi)
     # -- mm --
     # (end of mm)

@@ -121,6 +121,14 @@ struct proc {
         bool membarrier_private;    /* MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED done */
         bool membarrier_global;     /* MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED done */
     } abi;                      /* clone copies it (proc_abi_inherit), minus pdeathsig */
+    struct {                    /* credentials (kernel/proc/sys_cred.c); all zero: root, full caps */
+        uint32_t ruid, euid, suid, fsuid, rgid, egid, sgid, fsgid;
+        uint32_t ngroups;
+        uint32_t groups[32];
+        uint64_t caps_dropped_eff, caps_dropped_perm;   /* capability bits taken away */
+        uint64_t caps_inh;
+        uint32_t personality;
+    } cred;                     /* fork copies it */
     /* (end of abi) */
 
     /* -- page cache and file mappings: kernel/mm/pagecache.c, sys_mm.c -- */
@@ -150,6 +158,12 @@ __attribute__((noreturn)) void proc_exit(int status);
 #define WAIT_UNTRACED  2
 #define WAIT_CONTINUED 8
 int proc_wait(int pid, int *status, int options);
+#define WAITID_EXITED  4
+#define WAITID_NOWAIT  0x01000000
+/* waitid: idtype 0 (P_ALL) any child, 1 (P_PID) child id, 2 (P_PGID) children in group id; options
+ * WAIT_NOHANG | WAIT_UNTRACED (WSTOPPED) | WAITID_EXITED | WAIT_CONTINUED | WAITID_NOWAIT.
+ * 1 with *info filled, 0 (WNOHANG, nothing yet), -ECHILD or -ERESTARTSYS. */
+int proc_waitid(int idtype, int id, int options, struct k_siginfo *info);
 /* A U-mode fault: raise the matching signal (SIGSEGV, SIGBUS, SIGILL...) with si_addr. */
 void proc_fault(struct proc *p, enum proc_fault kind, const char *what, uint64_t epc, uint64_t tval);
 /* Last steps before sret to U-mode: reschedule if the tick asked for it, deliver signals. */
