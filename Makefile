@@ -40,6 +40,7 @@ kernel: $(BUILD)/kernel.elf $(BUILD)/kernel.bin $(BUILD)/kernel.asm $(BUILD)/ker
 include user/user.mk
 include user/userland.mk
 -include platform/platform.mk
+include user/ltp/ltp.mk
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
