@@ -8,7 +8,8 @@
  * looked up in BINDIR. "enosys" is what /proc/enosys gained while the test ran (system calls the
  * kernel lacks). Every test runs in its own process group with stdin on /dev/null; when it ends
  * or runs out of time, everything it left behind is killed (kill(-1) as pid 1, its group
- * otherwise) and reaped, and leftovers in TMPDIR are removed, so tests do not see each other.
+ * otherwise) and reaped, and leftovers in /tmp and /dev/shm (created here, as a Linux system
+ * has it) are removed, so tests do not see each other.
  * No alarm or timer is needed: the parent polls wait4 with WNOHANG between short sleeps.
  *
  * Usage: ltprun [LIST BINDIR TIMEOUT_SECONDS]; without arguments (the kernel's spawn= passes
@@ -28,6 +29,7 @@
 #define MAX_ARGS   32
 #define ENOSYS_MAX 1024     /* system call numbers tracked from /proc/enosys */
 #define TMP_DIR    "/tmp"
+#define SHM_DIR    "/dev/shm"  /* where LTP (and shm_open) put shared files, as on Linux */
 
 static unsigned long enosys_before[ENOSYS_MAX];
 static unsigned long enosys_now[ENOSYS_MAX];
@@ -105,6 +107,7 @@ static void clean_up(pid_t pgid)
             nap_ms(10);
     }
     remove_tree(TMP_DIR, 0);
+    remove_tree(SHM_DIR, 0);
 }
 
 static void child(char **argv, const char *bindir)
@@ -226,6 +229,7 @@ int main(int argc, char **argv)
     setenv("LTP_RUNTIME_MUL", "0.1", 0);
     setenv("LTP_TIMEOUT_MUL", "4", 0);
     mkdir(TMP_DIR, 01777);
+    mkdir(SHM_DIR, 01777);
     printf("@@ltp begin timeout=%.0f\n", limit);
 
     char line[1024];
