@@ -8,7 +8,8 @@ and pass its install prefix or its build tree with --ltp-dir (or LTP_DIR). This 
      (PREFIX/testcases/bin, or every riscv64 ELF under testcases/kernel/syscalls);
   2. splits the tests into batches whose stripped programs fit in --batch-mb;
   3. for each batch writes one newc archive: build/initramfs.cpio's entries plus /ltp/ltprun
-     (user/ltp/ltprun.c), /ltp/bin/<programs>, /ltp/list and /ltp/timeout, and boots
+     (user/ltp/ltprun.c), /ltp/bin/<programs>, /ltp/list and /ltp/timeout (and /etc/passwd,
+     /etc/group with root, bin, daemon and nobody if the base has none), and boots
      build/kernel.bin with it as QEMU's -initrd and spawn=/ltp/ltprun;
   4. reads ltprun's "@@ltp" lines and classifies each test by LTP's exit code:
      0 pass, 32 skip (TCONF), bit 2 broken (TBROK), bit 1 fail (TFAIL), bit 4 warn (TWARN);
@@ -49,10 +50,16 @@ OUT = "build/ltp"
 STRIP = "riscv64-linux-gnu-strip"
 UNISTD_H = "/usr/riscv64-linux-gnu/include/asm-generic/unistd.h"
 EM_RISCV = 243
+OUTPUT_LINES = 400      # lines of a test's output kept in build/ltp/out/<name>.txt
 RESULTS = ("pass", "fail", "broken", "skip", "warn", "crash", "timeout", "noexec", "kernel",
            "missing")
 HOW_TO = ("build LTP for riscv64 (static) as docs/testing.md describes, then "
           "make ltp LTP_DIR=/path/to/ltp (an install prefix or the build tree)")
+
+PASSWD = ("root:x:0:0:root:/:/bin/sh\ndaemon:x:1:1:daemon:/:/bin/sh\nbin:x:2:2:bin:/:/bin/sh\n"
+          "nobody:x:65534:65534:nobody:/:/bin/sh\n")
+GROUP = ("root:x:0:\ndaemon:x:1:\nbin:x:2:\nsys:x:3:\nusers:x:100:\nnogroup:x:65534:\n"
+         "nobody:x:65534:\n")
 
 START_RE = re.compile(r"^@@ltp start (\S+)")
 END_RE = re.compile(r"^@@ltp end (\S+) (\S+)(?: errno=\d+)? secs=([\d.]+)(?: enosys=(\S+))?")
@@ -163,6 +170,12 @@ def stripped(src: str) -> str:
 def make_archive(path: str, base: List[Tuple[str, int, bytes]], tests: List[Tuple[str, List[str]]],
                  progs: Dict[str, str], helpers: List[str], timeout: float) -> None:
     entries = [e for e in base if not (e[0] == "ltp" or e[0].startswith("ltp/"))]
+    # LTP looks up "root", "nobody", "bin" and "daemon" (getpwnam, getgrnam): give the archive
+    # the accounts a Linux system has, unless it brings its own.
+    have = {e[0] for e in entries}
+    for name, text in (("etc/passwd", PASSWD), ("etc/group", GROUP)):
+        if name not in have:
+            entries.append((name, 0o100644, text.encode()))
     entries.append(("ltp", 0o040755, b""))
     entries.append(("ltp/bin", 0o040755, b""))
     with open(LTPRUN, "rb") as f:
@@ -316,7 +329,10 @@ def run_batch(idx: int, tests, progs, helpers, base, args, names) -> List[Result
                 cur["name"] = None
                 return
             if cur["name"] is not None:
-                cur["out"].append(line)
+                if len(cur["out"]) < OUTPUT_LINES:
+                    cur["out"].append(line)
+                elif len(cur["out"]) == OUTPUT_LINES:
+                    cur["out"].append("... (more in %s.log)" % tag)
 
         why = boot(archive, os.path.join(OUT, "logs", tag + ".log"), args.mem, args.smp,
                    args.timeout + 60, on_line)
