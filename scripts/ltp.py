@@ -24,7 +24,8 @@ result, seconds, first TBROK/TFAIL/TCONF message, system calls that returned ENO
 build/ltp/out/<name>.txt (each test's console output); build/ltp/logs/ (whole boots).
 
 --regress FILE runs only the tests named in FILE (user/ltp/regress.txt) and prints
-"PASS ltp/<name>" or "FAIL ltp/<name>: result" per test, as scripts/test-all.sh counts them;
+"PASS ltp/<name>" or "FAIL ltp/<name>: result" per test, as scripts/test-all.sh counts them
+(its files go to build/ltp-regress instead of build/ltp);
 without an LTP tree it prints one "SKIP ltp: ..." line and succeeds.
 """
 
@@ -392,6 +393,9 @@ def main() -> int:
     ap.add_argument("--jobs", "-j", type=int, default=1, help="boots at once (default 1)")
     args = ap.parse_args()
     os.chdir(ROOT)
+    global OUT
+    if args.regress:
+        OUT = "build/ltp-regress"       # a full run's results stay in build/ltp
 
     if not args.ltp_dir:
         if args.regress:
@@ -432,6 +436,7 @@ def main() -> int:
         unknown = [w for w in wanted if w not in by_name]
         if unknown:
             print("ltp: not in %s: %s" % (runtest, " ".join(unknown)), file=sys.stderr)
+        wanted = list(dict.fromkeys(wanted))     # each name once
         tests = [(w, by_name[w]) for w in wanted if w in by_name]
     else:
         tests = all_tests
@@ -484,7 +489,8 @@ def main() -> int:
                 print("PASS ltp/%s" % r.name)
             else:
                 bad += 1
-                print("FAIL ltp/%s: %s %s" % (r.name, r.result, r.reason()))
+                print("FAIL ltp/%s: %s (%s) %s; see %s/out/%s.txt" % (
+                    r.name, r.result, r.verdict, r.reason(), OUT, r.name))
         return 1 if bad else 0
 
     c = Counter(r.result for r in results)
