@@ -160,7 +160,7 @@ def cpio_write(path: str, entries: List[Tuple[str, int, bytes]]) -> None:
 
 def stripped(src: str) -> str:
     """A stripped copy of an LTP program, cached under build/ltp/bin."""
-    dst = os.path.join(OUT, "bin", os.path.basename(src))
+    dst = os.path.join("build/ltp/bin", os.path.basename(src))    # shared by both modes
     if not os.path.exists(dst) or os.path.getmtime(dst) < os.path.getmtime(src):
         os.makedirs(os.path.dirname(dst), exist_ok=True)
         if subprocess.call([STRIP, "-o", dst, src], stderr=subprocess.DEVNULL) != 0:
