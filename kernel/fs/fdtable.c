@@ -9,7 +9,10 @@ _Static_assert(sizeof(struct fdtable) <= 4096, "a table fits one kmalloc page");
 
 struct fdtable *fdtable_new(void)
 {
-    return kmalloc(sizeof(struct fdtable));
+    struct fdtable *t = kmalloc(sizeof(struct fdtable));
+    if (t)
+        t->refs = 1;
+    return t;
 }
 
 struct fdtable *fdtable_dup(const struct fdtable *t)
@@ -26,7 +29,7 @@ struct fdtable *fdtable_dup(const struct fdtable *t)
 
 void fdtable_free(struct fdtable *t)
 {
-    if (!t)
+    if (!t || --t->refs > 0)
         return;
     for (int fd = 0; fd < NOFILE; fd++)
         fd_close(t, fd);

@@ -10,6 +10,7 @@
 struct fdtable {
     struct file *files[NOFILE];
     uint8_t cloexec[NOFILE / 8];
+    int refs;                   /* processes sharing it (CLONE_FILES); fdtable_free drops one */
 };
 
 struct fdtable *fdtable_new(void);

@@ -7,6 +7,7 @@
 #include "mm/vm.h"
 #include "mm/kvm.h"
 #include "lib/trace.h"
+#include "fs/mount.h"
 #include "proc/syscall.h"
 #include "lib/errno.h"
 #include "lib/kstring.h"
@@ -15,7 +16,8 @@
 #include "proc/sched.h"
 #include "arch.h"
 
-enum proc_node { PN_ROOT, PN_MEMINFO, PN_UPTIME, PN_COUNTERS, PN_TRACE, PN_CPUINFO, PN_ENOSYS, PN_SELF, PN_PIDDIR, PN_STAT, PN_STATUS, PN_CMDLINE, PN_EXE };
+enum proc_node { PN_ROOT, PN_MEMINFO, PN_UPTIME, PN_COUNTERS, PN_TRACE, PN_CPUINFO, PN_ENOSYS, PN_SELF, PN_PIDDIR, PN_STAT, PN_STATUS, PN_CMDLINE, PN_EXE,
+                 PN_MOUNTS, PN_FILESYSTEMS, PN_COMM, PN_TASK };
 
 struct procfs_info {
     enum proc_node kind;
@@ -36,7 +38,7 @@ static uint64_t procfs_ino(enum proc_node kind, int pid)
 
 static struct inode *procfs_inode(enum proc_node kind, int pid)
 {
-    uint32_t mode = kind == PN_ROOT || kind == PN_PIDDIR ? S_IFDIR | 0555
+    uint32_t mode = kind == PN_ROOT || kind == PN_PIDDIR || kind == PN_TASK ? S_IFDIR | 0555
                     : kind == PN_SELF || kind == PN_EXE ? S_IFLNK | 0777 : S_IFREG | 0444;
     const struct file_ops *fops = S_ISDIR(mode) ? &procfs_dir_ops : &procfs_file_ops;
     struct inode *ino = inode_new(mode, &procfs_iops, fops);
@@ -110,14 +112,29 @@ static int procfs_lookup(struct inode *dir, const char *name, size_t len, struct
             kind = PN_TRACE;
         else if (procfs_name_is(name, len, "self"))
             kind = PN_SELF;
+        else if (procfs_name_is(name, len, "mounts"))
+            kind = PN_MOUNTS;
+        else if (procfs_name_is(name, len, "filesystems"))
+            kind = PN_FILESYSTEMS;
         else if ((pid = procfs_parse_pid(name, len)) > 0 && procfs_proc(pid))
             kind = PN_PIDDIR;
         else
             return -ENOENT;
+    } else if (di->kind == PN_TASK) {
+        /* /proc/<pid>/task/<tid> is the thread's own directory. */
+        struct proc *g = procfs_proc(pid), *t;
+        int tid = procfs_parse_pid(name, len);
+        if (!g || tid <= 0 || !(t = procfs_proc(tid)) || proc_group(t) != proc_group(g) ||
+            t->state == PROC_ZOMBIE)
+            return -ENOENT;
+        pid = tid;
+        kind = PN_PIDDIR;
     } else {
         if (!procfs_proc(pid))
             return -ENOENT;
-        if (procfs_name_is(name, len, "stat"))
+        if (procfs_name_is(name, len, "task"))
+            kind = PN_TASK;
+        else if (procfs_name_is(name, len, "stat"))
             kind = PN_STAT;
         else if (procfs_name_is(name, len, "status"))
             kind = PN_STATUS;
@@ -125,6 +142,10 @@ static int procfs_lookup(struct inode *dir, const char *name, size_t len, struct
             kind = PN_CMDLINE;
         else if (procfs_name_is(name, len, "exe"))
             kind = PN_EXE;
+        else if (procfs_name_is(name, len, "mounts"))
+            kind = PN_MOUNTS;
+        else if (procfs_name_is(name, len, "comm"))
+            kind = PN_COMM;
         else
             return -ENOENT;
     }
@@ -142,7 +163,7 @@ static long procfs_readlink(struct inode *ino, char *buf, size_t n)
     struct procfs_info *pi = info(ino);
     if (pi->kind == PN_SELF) {
         struct proc *p = current();
-        ksnprintf(tmp, sizeof tmp, "%d", p ? p->pid : 0);
+        ksnprintf(tmp, sizeof tmp, "%d", p ? p->tgid : 0);
     } else {
         struct proc *p = procfs_proc(pi->pid);
         if (!p)
@@ -156,25 +177,28 @@ static long procfs_readlink(struct inode *ino, char *buf, size_t n)
     return (long)len;
 }
 
-static const char *const pid_entries[] = { "stat", "status", "cmdline", "exe" };
-static const unsigned pid_entry_types[] = { DT_REG, DT_REG, DT_REG, DT_LNK };
-static const enum proc_node pid_entry_kinds[] = { PN_STAT, PN_STATUS, PN_CMDLINE, PN_EXE };
+static const char *const pid_entries[] = { "stat", "status", "cmdline", "exe", "mounts", "comm", "task" };
+static const unsigned pid_entry_types[] = { DT_REG, DT_REG, DT_REG, DT_LNK, DT_REG, DT_REG, DT_DIR };
+static const enum proc_node pid_entry_kinds[] = { PN_STAT, PN_STATUS, PN_CMDLINE, PN_EXE, PN_MOUNTS, PN_COMM,
+                                                  PN_TASK };
+#define NPID_ENTRIES (sizeof pid_entries / sizeof pid_entries[0])
 
 static int procfs_readdir_root(uint64_t *pos, readdir_emit emit, void *arg)
 {
     static const char *const fixed[] = { ".", "..", "meminfo", "uptime", "counters", "trace", "cpuinfo",
-                                         "enosys", "self" };
-    static const unsigned types[] = { DT_DIR, DT_DIR, DT_REG, DT_REG, DT_REG, DT_REG, DT_REG, DT_REG, DT_LNK };
+                                         "enosys", "self", "mounts", "filesystems" };
+    static const unsigned types[] = { DT_DIR, DT_DIR, DT_REG, DT_REG, DT_REG, DT_REG, DT_REG, DT_REG, DT_LNK,
+                                      DT_REG, DT_REG };
     static const enum proc_node kinds[] = { PN_ROOT, PN_ROOT, PN_MEMINFO, PN_UPTIME, PN_COUNTERS, PN_TRACE,
-                                            PN_CPUINFO, PN_ENOSYS, PN_SELF };
-    enum { NFIXED = 9 };
+                                            PN_CPUINFO, PN_ENOSYS, PN_SELF, PN_MOUNTS, PN_FILESYSTEMS };
+    enum { NFIXED = 11 };
     for (; *pos < NFIXED; (*pos)++)
         if (emit(arg, fixed[*pos], strlen(fixed[*pos]), procfs_ino(kinds[*pos], 0), types[*pos]))
             return 0;
     for (; *pos < NFIXED + NPROC; (*pos)++) {
         struct proc *p = &procs[*pos - NFIXED];
-        if (p->state == PROC_FREE || p->state == PROC_EMBRYO)
-            continue;
+        if (p->state == PROC_FREE || p->state == PROC_EMBRYO || p->leader != p)
+            continue;       /* threads are listed under /proc/<pid>/task */
         char name[16];
         ksnprintf(name, sizeof name, "%d", p->pid);
         if (emit(arg, name, strlen(name), procfs_ino(PN_PIDDIR, p->pid), DT_DIR))
@@ -190,7 +214,21 @@ static int procfs_readdir(struct inode *dir, uint64_t *pos, readdir_emit emit, v
     for (; *pos < 2; (*pos)++)
         if (emit(arg, *pos ? ".." : ".", *pos + 1, dir->ino, DT_DIR))
             return 0;
-    for (; *pos < 6; (*pos)++) {
+    if (info(dir)->kind == PN_TASK) {
+        struct proc *g = procfs_proc(info(dir)->pid);
+        for (; g && *pos < 2 + NPROC; (*pos)++) {
+            struct proc *t = &procs[*pos - 2];
+            if (t->state == PROC_FREE || t->state == PROC_EMBRYO || proc_group(t) != proc_group(g) ||
+                (t->state == PROC_ZOMBIE && t != proc_group(g)))
+                continue;
+            char name[16];
+            ksnprintf(name, sizeof name, "%d", t->pid);
+            if (emit(arg, name, strlen(name), procfs_ino(PN_PIDDIR, t->pid), DT_DIR))
+                return 0;
+        }
+        return 0;
+    }
+    for (; *pos < 2 + NPID_ENTRIES; (*pos)++) {
         const char *n = pid_entries[*pos - 2];
         if (emit(arg, n, strlen(n), procfs_ino(pid_entry_kinds[*pos - 2], info(dir)->pid),
                  pid_entry_types[*pos - 2]))
@@ -229,16 +267,20 @@ static size_t procfs_stat(const struct proc *p, char *buf, size_t n)
 {
     return (size_t)ksnprintf(buf, n,
         "%d (%s) %c %d %d %d 0 -1 0 0 0 0 0 %lu %lu %lu %lu 20 0 1 0 %lu %lu %lu\n",
-        p->pid, p->name, procfs_state_char(p), p->parent ? p->parent->pid : 0, p->pgid, p->sid,
+        p->pid, p->name, procfs_state_char(p), proc_group((struct proc *)p)->parent ?
+        proc_group((struct proc *)p)->parent->tgid : 0, p->pgid, p->sid,
         p->utime, p->stime, p->cutime, p->cstime, p->start_ticks,
         p->mm ? vm_resident_pages(p->mm) * PAGE_SIZE : 0UL, p->mm ? vm_resident_pages(p->mm) : 0UL);
 }
 
 static size_t procfs_status(const struct proc *p, char *buf, size_t n)
 {
-    return (size_t)ksnprintf(buf, n, "Name:\t%s\nState:\t%c\nPid:\t%d\nPPid:\t%d\nUid:\t0\t0\t0\t0\n"
-                             "Gid:\t0\t0\t0\t0\nVmRSS:\t%lu kB\nSigPnd:\t%016lx\nSigBlk:\t%016lx\n",
-                             p->name, procfs_state_char(p), p->pid, p->parent ? p->parent->pid : 0,
+    struct proc *g = proc_group((struct proc *)p);
+    return (size_t)ksnprintf(buf, n, "Name:\t%s\nState:\t%c\nTgid:\t%d\nPid:\t%d\nPPid:\t%d\n"
+                             "Uid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nThreads:\t%d\nVmRSS:\t%lu kB\n"
+                             "SigPnd:\t%016lx\nSigBlk:\t%016lx\n",
+                             p->name, procfs_state_char(p), p->tgid, p->pid, g->parent ? g->parent->tgid : 0,
+                             g->live_threads,
                              p->mm ? vm_resident_pages(p->mm) * 4 : 0UL, p->sig_pending, p->sig_blocked);
 }
 
@@ -262,6 +304,10 @@ static size_t procfs_generate(struct procfs_info *pi, char *buf, size_t n)
                                  page_free_count() * 4, page_free_count() * 4);
     if (pi->kind == PN_ENOSYS)
         return syscall_enosys_format(buf, n);
+    if (pi->kind == PN_MOUNTS)
+        return mount_format(buf, n);
+    if (pi->kind == PN_FILESYSTEMS)
+        return mount_format_types(buf, n);
     if (pi->kind == PN_CPUINFO)
         return procfs_cpuinfo(buf, n);
     if (pi->kind == PN_COUNTERS)
@@ -277,6 +323,8 @@ static size_t procfs_generate(struct procfs_info *pi, char *buf, size_t n)
         return procfs_stat(p, buf, n);
     if (pi->kind == PN_STATUS)
         return procfs_status(p, buf, n);
+    if (pi->kind == PN_COMM)
+        return (size_t)ksnprintf(buf, n, "%.15s\n", p->name);     /* TASK_COMM_LEN */
     size_t len = p->cmdline_len < n ? p->cmdline_len : n;
     memcpy(buf, p->cmdline, len);
     return len;

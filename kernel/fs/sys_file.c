@@ -2,10 +2,12 @@
  * and name operations, descriptors (dup, fcntl, pipe2), stat, working directory. */
 #include "proc/sys.h"
 #include "proc/proc.h"
+#include "proc/thread.h"
 #include "proc/sched.h"
 #include "fs/vfs.h"
 #include "fs/fdtable.h"
 #include "fs/pipe.h"
+#include "fs/mount.h"
 #include "mm/vm.h"
 #include "mm/kmalloc.h"
 #include "lib/errno.h"
@@ -28,6 +30,8 @@
 #define SEEK_CUR 1
 #define SEEK_END 2
 #define RENAME_NOREPLACE 1
+#define RENAME_EXCHANGE  2
+#define RENAME_WHITEOUT  4
 #define UTIME_NOW  ((1L << 30) - 1)
 #define UTIME_OMIT ((1L << 30) - 2)
 #define IOV_MAX 1024
@@ -157,6 +161,8 @@ static int open_create_in(struct inode *parent, const char *name, size_t len, ui
         }
         return err == -ENOENT ? -EISDIR : err;
     }
+    if (err == -ENOENT && mount_check_write(parent))
+        return -EROFS;
     if (err == -ENOENT)
         return parent->iops->create ? parent->iops->create(parent, name, len, S_IFREG |
                                       (mode & 07777 & ~current()->umask), 0, ino) : -EROFS;
@@ -237,6 +243,11 @@ SYSCALL(openat)
         err = -ENOTDIR;
     else if (S_ISDIR(ino->mode) && (acc != O_RDONLY || (flags & O_CREAT)))
         err = -EISDIR;
+    else if ((acc != O_RDONLY || (flags & O_TRUNC)) && !(flags & O_PATH) && !S_ISCHR(ino->mode) &&
+             !S_ISFIFO(ino->mode) && mount_check_write(ino))
+        err = -EROFS;
+    else if (S_ISCHR(ino->mode) && !(flags & O_PATH) && mount_nodev(ino))
+        err = -EACCES;
     else if ((flags & O_TRUNC) && acc != O_RDONLY && S_ISREG(ino->mode))
         err = ino->iops && ino->iops->truncate ? ino->iops->truncate(ino, 0) : -EINVAL;
     /* As Linux on 64-bit, open() always adds O_LARGEFILE (pipes do not get it). */
@@ -353,6 +364,8 @@ SYSCALL(lseek)
     uint32_t m = f->inode->mode;
     if (S_ISFIFO(m) || (S_ISCHR(m) && f->ops && f->ops->ioctl))
         return -ESPIPE;     /* pipes and terminals have no position */
+    if (!(m & S_IFMT))
+        return (long)f->off; /* eventfd, epoll, signalfd, timerfd: Linux's noop_llseek */
     if (S_ISCHR(m)) {
         f->off = 0;         /* the memory devices: any seek "succeeds" and stays at 0 */
         return 0;
@@ -564,8 +577,10 @@ static long access_check(uint64_t dirfd, uint64_t upath, uint64_t mode, uint64_t
     if (err)
         return err;
     /* Every process runs as root: only execute permission can be missing. */
-    if ((mode & X_OK) && !S_ISDIR(ino->mode) && !(ino->mode & 0111))
+    if ((mode & X_OK) && !S_ISDIR(ino->mode) && (!(ino->mode & 0111) || (S_ISREG(ino->mode) && mount_noexec(ino))))
         err = -EACCES;
+    else if ((mode & W_OK) && !S_ISCHR(ino->mode) && !S_ISFIFO(ino->mode) && mount_check_write(ino))
+        err = -EROFS;
     inode_put(ino);
     return err;
 }
@@ -582,7 +597,7 @@ SYSCALL(truncate)
     if (err)
         return err;
     err = S_ISDIR(ino->mode) ? -EISDIR : !S_ISREG(ino->mode) || !ino->iops || !ino->iops->truncate ? -EINVAL
-          : ino->iops->truncate(ino, a[1]);
+          : mount_check_write(ino) ? -EROFS : ino->iops->truncate(ino, a[1]);
     inode_put(ino);
     return err;
 }
@@ -600,7 +615,7 @@ static long name_op_create(uint64_t dirfd, uint64_t upath, uint32_t mode, uint32
     size_t len;
     int err = at_parent((int64_t)dirfd, path, &parent, &name, &len);
     if (!err) {
-        err = name_is_dot(name, len) ? -EEXIST : parent->iops && parent->iops->create
+        err = name_is_dot(name, len) ? -EEXIST : mount_check_write(parent) ? -EROFS : parent->iops && parent->iops->create
               ? parent->iops->create(parent, name, len, mode, rdev, &ino) : -EROFS;
         if (!err)
             inode_put(ino);
@@ -645,6 +660,8 @@ SYSCALL(unlinkat)
         else if (!rmdir && name_wants_dir(name, len) && parent->iops->lookup(parent, name, len, &victim) == 0) {
             err = S_ISDIR(victim->mode) ? -EISDIR : -ENOTDIR;   /* "file/" names no directory */
             inode_put(victim);
+        } else if (mount_check_write(parent)) {
+            err = -EROFS;
         } else
             err = parent->iops && parent->iops->unlink ? parent->iops->unlink(parent, name, len, rmdir) : -EROFS;
         inode_put(parent);
@@ -666,7 +683,8 @@ SYSCALL(symlinkat)
     size_t len;
     int err = target[0] ? at_parent((int64_t)a[1], path, &parent, &name, &len) : -ENOENT;
     if (!err) {
-        err = parent->iops && parent->iops->symlink ? parent->iops->symlink(parent, name, len, target) : -EROFS;
+        err = mount_check_write(parent) ? -EROFS : parent->iops && parent->iops->symlink
+              ? parent->iops->symlink(parent, name, len, target) : -EROFS;
         inode_put(parent);
     }
     kfree(target);
@@ -683,7 +701,12 @@ SYSCALL(readlinkat)
     if (r < 0)
         return r;
     struct inode *ino;
-    int err = at_lookup((int64_t)a[0], path, 0, &ino);
+    int err;
+    struct file *f;
+    if (!path[0] && (int64_t)a[0] != AT_FDCWD && (f = fd_file(a[0])) && S_ISLNK(f->inode->mode))
+        err = (ino = inode_get(f->inode), 0);   /* "" and an O_PATH descriptor of a link: that link */
+    else
+        err = at_lookup((int64_t)a[0], path, 0, &ino);
     kfree(path);
     if (err)
         return err;
@@ -708,11 +731,23 @@ SYSCALL(linkat)
     struct inode *target, *parent;
     const char *name;
     size_t len;
-    int err = at_lookup((int64_t)a[0], oldp, (a[4] & AT_SYMLINK_FOLLOW) ? LOOKUP_FOLLOW : 0, &target);
+    int err;
+    if (!oldp[0] && (a[4] & AT_EMPTY_PATH)) {
+        /* The descriptor's own file (even one opened with O_PATH); AT_FDCWD names the cwd. */
+        struct file *f = (int64_t)a[0] == AT_FDCWD ? NULL : fd_file(a[0]);
+        err = (int64_t)a[0] == AT_FDCWD ? -EISDIR : !f ? -EBADF : (target = inode_get(f->inode), 0);
+        if (!err && S_ISDIR(target->mode)) {
+            inode_put(target);
+            err = -EISDIR;
+        }
+    } else {
+        err = at_lookup((int64_t)a[0], oldp, (a[4] & AT_SYMLINK_FOLLOW) ? LOOKUP_FOLLOW : 0, &target);
+    }
     if (!err) {
         err = at_parent((int64_t)a[2], newp, &parent, &name, &len);
         if (!err) {
             err = parent->dev != target->dev ? -EXDEV : name_is_dot(name, len) ? -EEXIST :
+                  mount_check_write(parent) ? -EROFS :
                   parent->iops && parent->iops->link ? parent->iops->link(parent, name, len, target) : -EPERM;
             inode_put(parent);
         }
@@ -725,8 +760,9 @@ SYSCALL(linkat)
 
 SYSCALL(renameat2)
 {
-    if (a[4] & ~(uint64_t)RENAME_NOREPLACE)
-        return -EINVAL;
+    if ((a[4] & ~(uint64_t)(RENAME_NOREPLACE | RENAME_EXCHANGE)) ||
+        ((a[4] & RENAME_NOREPLACE) && (a[4] & RENAME_EXCHANGE)))
+        return -EINVAL;     /* RENAME_WHITEOUT (overlay file systems) is not offered */
     char *oldp, *newp;
     long r = paths_in(a[1], a[3], &oldp, &newp);
     if (r < 0)
@@ -746,6 +782,10 @@ SYSCALL(renameat2)
                 err = -ENOTDIR;     /* "file/" names no directory */
             else if (od->dev != nd->dev)
                 err = -EXDEV;
+            else if (mount_check_write(od) || mount_check_write(nd))
+                err = -EROFS;
+            else if (a[4] & RENAME_EXCHANGE)
+                err = od->iops && od->iops->exchange ? od->iops->exchange(od, on, ol, nd, nn, nl) : -EINVAL;
             else if ((a[4] & RENAME_NOREPLACE) && nd->iops->lookup(nd, nn, nl, &existing) == 0) {
                 inode_put(existing);
                 err = -EEXIST;
@@ -821,6 +861,7 @@ static void set_cwd(struct inode *dir)
 {
     inode_put(current()->cwd);
     current()->cwd = dir;
+    thread_fs_changed(current());
 }
 
 SYSCALL(chdir)
@@ -865,7 +906,7 @@ static int find_emit(void *arg, const char *name, size_t len, uint64_t ino, unsi
 }
 
 /* Build the path of dir by looking each directory up in its parent, from the leaf upwards. */
-static long path_of(struct inode *dir, char *buf, size_t size)
+long vfs_path_of(struct inode *dir, char *buf, size_t size)
 {
     size_t pos = size - 1;
     buf[pos] = 0;
@@ -901,7 +942,7 @@ SYSCALL(getcwd)
     char *buf = kmalloc(PATH_MAX);
     if (!buf)
         return -ENOMEM;
-    long n = path_of(current()->cwd, buf, PATH_MAX);
+    long n = vfs_path_of(current()->cwd, buf, PATH_MAX);
     if (n > 0 && (uint64_t)n > a[1])
         n = -ERANGE;
     if (n > 0 && copy_to_user(a[0], buf, (size_t)n))
@@ -923,6 +964,8 @@ SYSCALL(ftruncate)
         return -EINVAL;
     if (!f->inode->iops || !f->inode->iops->truncate)
         return -EINVAL;
+    if (mount_check_write(f->inode))
+        return -EROFS;
     return f->inode->iops->truncate(f->inode, a[1]);
 }
 
@@ -930,6 +973,7 @@ SYSCALL(umask)
 {
     uint32_t old = current()->umask;
     current()->umask = (uint32_t)a[0] & 0777;
+    thread_fs_changed(current());
     return old;
 }
 
@@ -944,39 +988,81 @@ static int attr_target(uint64_t dirfd, uint64_t upath, int flags, struct inode *
     return err;
 }
 
+static int chmod_inode(struct inode *ino, uint32_t mode)
+{
+    if (mount_check_write(ino))
+        return -EROFS;
+    ino->mode = (ino->mode & S_IFMT) | (mode & 07777);
+    ino->ctime_ns = (int64_t)vfs_now_ns();
+    return 0;
+}
+
 SYSCALL(fchmodat)
 {
     struct inode *ino;
     int err = attr_target(a[0], a[1], LOOKUP_FOLLOW, &ino);
     if (err)
         return err;
-    ino->mode = (ino->mode & S_IFMT) | ((uint32_t)a[2] & 07777);
-    ino->ctime_ns = (int64_t)vfs_now_ns();
+    err = chmod_inode(ino, (uint32_t)a[2]);
     inode_put(ino);
-    return 0;
+    return err;
 }
 
 SYSCALL(fchmod)
 {
     struct file *f = fd_file(a[0]);
-    if (!f)
+    if (!f || (f->flags & O_PATH))
         return -EBADF;
-    f->inode->mode = (f->inode->mode & S_IFMT) | ((uint32_t)a[1] & 07777);
+    return chmod_inode(f->inode, (uint32_t)a[1]);
+}
+
+/* As root: any owner may be given; -1 keeps one. A change by root keeps set-user-ID and
+ * set-group-ID bits on non-executables only, as Linux clears them otherwise. */
+static int chown_inode(struct inode *ino, uint32_t uid, uint32_t gid)
+{
+    if (mount_check_write(ino))
+        return -EROFS;
+    if (uid != (uint32_t)-1)
+        ino->uid = uid;
+    if (gid != (uint32_t)-1)
+        ino->gid = gid;
+    if ((uid != (uint32_t)-1 || gid != (uint32_t)-1) && !S_ISDIR(ino->mode) && (ino->mode & 0111))
+        ino->mode &= ~(uint32_t)06000;
+    ino->ctime_ns = (int64_t)vfs_now_ns();
     return 0;
 }
 
 SYSCALL(fchownat)
 {
     struct inode *ino;
-    int err = attr_target(a[0], a[1], (a[4] & AT_SYMLINK_NOFOLLOW) ? 0 : LOOKUP_FOLLOW, &ino);
+    if (a[4] & ~(uint64_t)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+        return -EINVAL;
+    char *path;
+    long r = path_in(a[1], &path);
+    if (r < 0)
+        return r;
+    int err;
+    if (!path[0] && (a[4] & AT_EMPTY_PATH)) {
+        struct file *f = (int64_t)a[0] == AT_FDCWD ? NULL : fd_file(a[0]);
+        err = (int64_t)a[0] == AT_FDCWD ? (ino = inode_get(current()->cwd), 0) : f ? (ino = inode_get(f->inode), 0)
+                                                                                 : -EBADF;
+    } else {
+        err = at_lookup((int64_t)a[0], path, (a[4] & AT_SYMLINK_NOFOLLOW) ? 0 : LOOKUP_FOLLOW, &ino);
+    }
+    kfree(path);
     if (err)
         return err;
-    if ((int32_t)a[2] != -1)
-        ino->uid = (uint32_t)a[2];
-    if ((int32_t)a[3] != -1)
-        ino->gid = (uint32_t)a[3];
+    err = chown_inode(ino, (uint32_t)a[2], (uint32_t)a[3]);
     inode_put(ino);
-    return 0;
+    return err;
+}
+
+SYSCALL(fchown)
+{
+    struct file *f = fd_file(a[0]);
+    if (!f || (f->flags & O_PATH))
+        return -EBADF;
+    return chown_inode(f->inode, (uint32_t)a[1], (uint32_t)a[2]);
 }
 
 static void utime_set(int64_t *field, const int64_t ts[2])
@@ -998,13 +1084,21 @@ SYSCALL(utimensat)
             return -EINVAL;
     struct inode *ino;
     int err;
+    if (a[3] & ~(uint64_t)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+        return -EINVAL;
     if (!a[1]) {
+        if ((int64_t)a[0] == AT_FDCWD)
+            return -EFAULT;     /* as Linux: a NULL path needs a descriptor */
         struct file *f = fd_file(a[0]);
         if (!f)
             return -EBADF;
         ino = inode_get(f->inode);
     } else if ((err = attr_target(a[0], a[1], (a[3] & AT_SYMLINK_NOFOLLOW) ? 0 : LOOKUP_FOLLOW, &ino))) {
         return err;
+    }
+    if (mount_check_write(ino)) {
+        inode_put(ino);
+        return -EROFS;
     }
     utime_set(&ino->atime_ns, a[2] ? &ts[0] : NULL);
     utime_set(&ino->mtime_ns, a[2] ? &ts[2] : NULL);

@@ -127,20 +127,39 @@ int vm_area_add(struct mm *mm, uint64_t start, uint64_t end, unsigned prot, unsi
     return 0;
 }
 
-static void vm_unmap_range(struct mm *mm, uint64_t start, uint64_t end)
+/* One shootdown for a range of more than one page: every remote flush is a round trip to
+ * each hart that may cache mm, and threads unmap and discard whole stacks (a thread's exit
+ * discards its 8 MiB stack); losing the rest of the ASID's entries is cheaper. */
+#define VM_FLUSH_PAGES_MAX 1
+
+static void vm_flush_range(struct mm *mm, uint64_t start, uint64_t end)
 {
-    pt_unmap(mm->root, start, end - start, true);
+    if ((end - start) / PAGE_SIZE > VM_FLUSH_PAGES_MAX) {
+        arch_tlb_flush_asid(mm->asid, mm->cpus);
+        return;
+    }
     for (uint64_t va = start; va < end; va += PAGE_SIZE)
         arch_tlb_flush_page(va, mm->asid, mm->cpus);
 }
 
+static void vm_unmap_range(struct mm *mm, uint64_t start, uint64_t end)
+{
+    pt_unmap(mm->root, start, end - start, true);
+    vm_flush_range(mm, start, end);
+}
+
 void vm_discard(struct mm *mm, uint64_t start, uint64_t end)
 {
+    bool any = false;
     for (uint64_t va = start; va < end; va += PAGE_SIZE) {
         struct vm_area *a = vm_area_find(mm, va);
-        if (a && !(a->flags & (VMA_SHARED | VMA_SIGPAGE)))
-            vm_unmap_range(mm, va, va + PAGE_SIZE);
+        if (a && !(a->flags & (VMA_SHARED | VMA_SIGPAGE))) {
+            pt_unmap(mm->root, va, PAGE_SIZE, true);
+            any = true;
+        }
     }
+    if (any)
+        vm_flush_range(mm, start, end);
 }
 
 /* Split the region containing va so that a region starts exactly at va. */

@@ -1,8 +1,10 @@
 /* The process table and the lifecycle: spawn, fork, exit, wait, fault.
  * All of it runs under the kernel lock (lib/spinlock.h), with interrupts off. */
 #include "proc/proc.h"
+#include "proc/syscall.h"
 #include "proc/sched.h"
 #include "proc/exec.h"
+#include "proc/itimer.h"
 #include "mm/vm.h"
 #include "mm/page.h"
 #include "lib/errno.h"
@@ -92,7 +94,7 @@ static void proc_first_run(void)
     trap_return_user(current()->tf);
 }
 
-static struct proc *proc_alloc(void)
+struct proc *proc_alloc(void)
 {
     struct proc *p = NULL;
     for (int i = 0; i < NPROC && !p; i++)
@@ -108,6 +110,11 @@ static struct proc *proc_alloc(void)
     p->tf = (struct trapframe *)(p->kstack_top - sizeof(struct trapframe));
     arch_context_init(&p->ctx, (uint64_t)p->tf, proc_first_run);
     p->pid = next_pid++;
+    p->tgid = p->pid;
+    p->leader = p;
+    p->live_threads = 1;
+    p->exit_signal = SIGCHLD;
+    p->fs_group = p->pid;
     p->state = PROC_EMBRYO;
     p->start_ticks = sched_ticks();
     p->altstack_flags = 2;      /* SS_DISABLE */
@@ -116,7 +123,7 @@ static struct proc *proc_alloc(void)
 }
 
 /* Everything a process holds besides its kernel stack: files, directory, memory. */
-static void proc_release_resources(struct proc *p)
+void proc_release_resources(struct proc *p)
 {
     fdtable_free(p->fdt);
     p->fdt = NULL;
@@ -126,7 +133,7 @@ static void proc_release_resources(struct proc *p)
     p->mm = NULL;
 }
 
-static void proc_free(struct proc *p)
+void proc_free(struct proc *p)
 {
     arch_kstack_unmap(p->slot);
     proc_release_resources(p);
@@ -159,6 +166,7 @@ int proc_spawn(const char *path, struct proc *parent)
 int proc_fork(bool share_mm)
 {
     struct proc *parent = current();
+    struct proc *group = proc_group(parent);
     struct proc *child = proc_alloc();
     if (!child)
         return -EAGAIN;
@@ -180,20 +188,26 @@ int proc_fork(bool share_mm)
     kstrlcpy(child->name, parent->name, sizeof child->name);
     child->pgid = parent->pgid;
     child->sid = parent->sid;
-    memcpy(child->sig_actions, parent->sig_actions, sizeof child->sig_actions);
+    memcpy(child->sig_actions, group->sig_actions, sizeof child->sig_actions);
     child->sig_blocked = parent->sig_blocked;
     child->altstack_sp = parent->altstack_sp;
     child->altstack_size = parent->altstack_size;
     child->altstack_flags = parent->altstack_flags;
     memcpy(child->rlimits, parent->rlimits, sizeof child->rlimits);
-    child->parent = parent;
+    child->abi = parent->abi;
+    child->abi.pdeathsig = 0;
+    if (child->abi.policy & PROC_SCHED_RESET_ON_FORK) {     /* back to SCHED_OTHER, nice >= 0 */
+        child->abi.policy = 0;
+        child->abi.nice = child->abi.nice < 0 ? 0 : child->abi.nice;
+    }
+    child->parent = group;
     child->state = PROC_RUNNABLE;
     sched_kick();
     return child->pid;
 }
 
 /* Children of an exiting process go to init (pid 1), or are reaped by the kernel if there is none. */
-static void proc_reparent_children(struct proc *p)
+void proc_reparent_children(struct proc *p)
 {
     struct proc *init = proc_find(1);
     if (init == p)
@@ -203,7 +217,10 @@ static void proc_reparent_children(struct proc *p)
         if (c->state == PROC_FREE || c->parent != p)
             continue;
         c->parent = init;
-        if (c->state == PROC_ZOMBIE) {
+        if (c->abi.pdeathsig && c->state != PROC_ZOMBIE)
+            signal_send(c, c->abi.pdeathsig, NULL);
+        /* A zombie leader whose threads still run is reported when the last one ends. */
+        if (c->state == PROC_ZOMBIE && c->live_threads == 0) {
             if (init)
                 signal_notify_parent(c, (c->exit_status & 0x7f) ? CLD_KILLED : CLD_EXITED,
                                      (c->exit_status & 0x7f) ? c->exit_status & 0x7f
@@ -231,39 +248,20 @@ void proc_vfork_wait(struct proc *child)
         sched_sleep_uninterruptible(&child->vfork_parent);
 }
 
-void proc_exit(int status)
-{
-    struct proc *p = current();
-    proc_vfork_release(p);
-    proc_release_resources(p);
-    proc_reparent_children(p);
-    p->exit_status = status;
-    p->state = PROC_ZOMBIE;
-    if (status & 0x7f)
-        signal_notify_parent(p, CLD_KILLED, status & 0x7f);
-    else
-        signal_notify_parent(p, CLD_EXITED, (status >> 8) & 0xff);
-    if (p->pid == 1) {
-        kprintf("kernel: init exited with status %d\n", status);
-        /* A real init must never end; spawn= test runs simply go on until all have exited. */
-        if (proc_init_is_vital) {
-            kprintf("kernel: powering off\n");
-            arch_power_off(status != 0);
-        }
-    }
-    sched_switch_out();
-    kpanic("proc_exit: zombie %d was scheduled", p->pid);
-}
-
 void proc_reap_orphan(struct proc *p)
 {
-    if (p->state == PROC_ZOMBIE && !p->parent)
+    if (p->state == PROC_ZOMBIE && !p->parent && p->live_threads == 0)
         proc_free(p);
 }
 
-static bool proc_wait_matches(struct proc *c, struct proc *parent, int pid)
+#define WAIT_CLONE 0x80000000   /* __WCLONE: only children reporting with a signal other than SIGCHLD */
+#define WAIT_ALL   0x40000000   /* __WALL */
+
+static bool proc_wait_matches(struct proc *c, struct proc *parent, int pid, int options)
 {
-    if (c->state == PROC_FREE || c->parent != parent)
+    if (c->state == PROC_FREE || c->parent != parent || c->leader != c)
+        return false;
+    if (!(options & WAIT_ALL) && ((c->exit_signal != SIGCHLD) != !!(options & WAIT_CLONE)))
         return false;
     if (pid == -1)
         return true;
@@ -275,20 +273,23 @@ static bool proc_wait_matches(struct proc *c, struct proc *parent, int pid)
 /* What wait4 would report for c now: 1 and *status, or 0 for nothing. Zombies are freed. */
 static int proc_wait_report(struct proc *p, struct proc *c, int options, int *status)
 {
-    if (c->state == PROC_ZOMBIE) {
+    if (c->state == PROC_ZOMBIE && c->live_threads == 0) {
         *status = c->exit_status;
+        itimer_child_reported(p, c, true);
         p->cutime += c->utime + c->cutime;
         p->cstime += c->stime + c->cstime;
         proc_free(c);
         return 1;
     }
-    if ((options & WAIT_UNTRACED) && c->state == PROC_STOPPED && c->stop_unreported) {
+    if ((options & WAIT_UNTRACED) && (c->state == PROC_STOPPED || c->group_stopped) && c->stop_unreported) {
         c->stop_unreported = false;
+        itimer_child_reported(p, c, false);
         *status = (c->stop_sig << 8) | 0x7f;
         return 1;
     }
     if ((options & WAIT_CONTINUED) && c->cont_unreported) {
         c->cont_unreported = false;
+        itimer_child_reported(p, c, false);
         *status = 0xffff;
         return 1;
     }
@@ -297,13 +298,13 @@ static int proc_wait_report(struct proc *p, struct proc *c, int options, int *st
 
 int proc_wait(int pid, int *status, int options)
 {
-    struct proc *p = current();
+    struct proc *p = proc_group(current());    /* any thread waits for the group's children */
     bool interrupted = false;
     for (;;) {
         bool have_children = false;
         for (int i = 0; i < NPROC; i++) {
             struct proc *c = &procs[i];
-            if (!proc_wait_matches(c, p, pid))
+            if (!proc_wait_matches(c, p, pid, options))
                 continue;
             have_children = true;
             int cpid = c->pid;
@@ -346,7 +347,8 @@ void proc_return_to_user(void)
         sched_yield();
     /* Signal work only when a signal is pending, a sigsuspend mask waits to be put back, or
      * the system call asks to be restarted: the common return skips it entirely. */
-    if (p->sig_pending || p->sig_saved_valid || (p->in_syscall && signal_restart_pending(p)))
+    if (p->sig_pending || proc_group(p)->sig_shared_pending || p->group_stop_req || p->sig_saved_valid ||
+        (p->in_syscall && signal_restart_pending(p)))
         signal_deliver();
     p->in_syscall = false;
     /* A handler that returns normally clears the record of the fault it was raised for. */

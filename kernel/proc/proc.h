@@ -7,7 +7,7 @@
 #include "arch.h"
 #include "proc/signal.h"
 
-#define NPROC 64
+#define NPROC 256
 #define PROC_NAME_MAX 32
 
 enum proc_state { PROC_FREE, PROC_EMBRYO, PROC_RUNNABLE, PROC_RUNNING, PROC_SLEEPING, PROC_STOPPED,
@@ -72,15 +72,55 @@ struct proc {
     uint64_t rlimits[16][2];
 
     /* -- threads and futex: kernel/proc/thread.c, futex.c -- */
+    int tgid;                   /* thread group id = the leader's pid (getpid) */
+    struct proc *leader;        /* group leader (a leader points to itself); see proc_group */
+    int exit_signal;            /* sent to the parent when the group ends (SIGCHLD for fork) */
+    int fs_group;               /* CLONE_FS: threads with the same id share cwd and umask */
+    bool group_stop_req;        /* a group stop asks this thread to stop before user mode */
+    /* In the leader only: */
+    int live_threads;           /* threads of the group not yet exited */
+    bool group_exiting;         /* exit_group or a fatal signal is ending the group */
+    int group_exit_status;
+    bool group_stopped;         /* the group is stopped by a stop signal */
+    struct proc *exec_thread;   /* a thread in execve waiting for the others to die */
+    uint64_t sig_shared_pending;                /* process-directed signals */
+    struct k_siginfo sig_shared_info[NSIG + 1];
+    /* futex waiting (kernel/proc/futex.c) */
+    int futex_kind;             /* 0 not waiting, 1 private (mm, addr), 2 shared (phys addr) */
+    uint64_t futex_k1, futex_k2;
+    uint32_t futex_bitset;
+    uint64_t futex_seq;         /* FIFO order of waiters */
+    bool futex_woken;
     /* (end of threads) */
 
     /* -- polling and event fds: kernel/fs/poll.c, epoll.c, eventfd.c, signalfd.c, timerfd.c -- */
     /* (end of poll) */
 
     /* -- interval and POSIX timers: kernel/proc/itimer.c -- */
+    /* ITIMER_VIRTUAL / ITIMER_PROF: expiry in CPU-time ns (user / user+system), 0 = off. */
+    uint64_t it_virt_expires, it_virt_incr, it_prof_expires, it_prof_incr;
+    int it_cpu_posix;           /* armed POSIX timers on a CPU-time clock */
+    int it_next_id;             /* next timer_create id */
+    /* A relative sleep interrupted by a signal without handler resumes here (restart_syscall). */
+    uint64_t it_restart_deadline, it_restart_rmtp;
+    bool it_restart_valid;
+    uint64_t it_rss_minflt;     /* ru_self.minflt when the peak RSS was last sampled */
+    /* Resource usage: own figures, reaped children's totals, and the child wait4 last reported. */
+    struct proc_rusage { uint64_t utime, stime, maxrss_kib, minflt, majflt, nvcsw, nivcsw; }
+        ru_self, ru_children, ru_reported;
     /* (end of timers) */
 
     /* -- the everyday ABI: mount, statfs, sched_*, prctl, ... (kernel/fs/mount.c, kernel/proc/sys_sched.c) -- */
+#define PROC_SCHED_RESET_ON_FORK 0x40000000
+    struct {
+        uint64_t cpu_mask;      /* sched_setaffinity: cpus[] indices it may run on; 0 means all */
+        int nice;               /* -20..19 (setpriority) */
+        int policy;             /* SCHED_OTHER, SCHED_BATCH or SCHED_IDLE (| SCHED_RESET_ON_FORK) */
+        int pdeathsig;          /* PR_SET_PDEATHSIG: sent when the parent exits */
+        bool undumpable;        /* PR_SET_DUMPABLE 0 */
+        bool membarrier_private;    /* MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED done */
+        bool membarrier_global;     /* MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED done */
+    } abi;                      /* fork copies it (proc_fork), minus pdeathsig */
     /* (end of abi) */
 
     /* -- page cache and file mappings: kernel/mm/pagecache.c, sys_mm.c -- */
@@ -121,5 +161,14 @@ int proc_live_count(void);
 struct proc *proc_find(int pid);
 /* The signal-return trampoline page shared by every process (allocated on first use). */
 void *proc_signal_page(void);
+/* The thread group leader of p (p itself for a single-threaded process). */
+static inline struct proc *proc_group(struct proc *p) { return p->leader ? p->leader : p; }
+/* Table slots for kernel/proc/thread.c: a fresh EMBRYO proc, and freeing one. */
+struct proc *proc_alloc(void);
+void proc_free(struct proc *p);
+/* Everything a process holds besides its kernel stack (files, cwd, mm). */
+void proc_release_resources(struct proc *p);
+/* Children of p go to init (the group ended). */
+void proc_reparent_children(struct proc *p);
 
 #endif

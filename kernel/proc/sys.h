@@ -93,15 +93,63 @@
 #define SYS_getrandom        278
 
 /* -- threads and futex: kernel/proc/thread.c, futex.c -- */
+#define SYS_get_robust_list  100
+#define SYS_clone3           435
 /* (end of threads) */
 
 /* -- polling and event fds: kernel/fs/poll.c, epoll.c, eventfd.c, signalfd.c, timerfd.c -- */
+#define SYS_eventfd2         19
+#define SYS_epoll_create1    20
+#define SYS_epoll_ctl        21
+#define SYS_epoll_pwait      22
+#define SYS_pselect6         72
+#define SYS_ppoll            73
+#define SYS_signalfd4        74
+#define SYS_timerfd_create   85
+#define SYS_timerfd_settime  86
+#define SYS_timerfd_gettime  87
+#define SYS_epoll_pwait2     441
 /* (end of poll) */
 
 /* -- interval and POSIX timers: kernel/proc/itimer.c -- */
+#define SYS_getitimer        102
+#define SYS_setitimer        103
+#define SYS_timer_create     107
+#define SYS_timer_gettime    108
+#define SYS_timer_getoverrun 109
+#define SYS_timer_settime    110
+#define SYS_timer_delete     111
+#define SYS_restart_syscall  128
 /* (end of timers) */
 
 /* -- the everyday ABI: mount, statfs, sched_*, prctl, ... (kernel/fs/mount.c, kernel/proc/sys_sched.c) -- */
+#define SYS_umount2              39
+#define SYS_mount                40
+#define SYS_statfs               43
+#define SYS_fstatfs              44
+#define SYS_fchown               55
+#define SYS_sendfile             71
+#define SYS_sched_setparam       118
+#define SYS_sched_setscheduler   119
+#define SYS_sched_getscheduler   120
+#define SYS_sched_getparam       121
+#define SYS_sched_setaffinity    122
+#define SYS_sched_getaffinity    123
+#define SYS_sched_get_priority_max 125
+#define SYS_sched_get_priority_min 126
+#define SYS_sched_rr_get_interval 127
+#define SYS_setpriority          140
+#define SYS_getpriority          141
+#define SYS_sethostname          161
+#define SYS_setdomainname        162
+#define SYS_prctl                167
+#define SYS_getcpu               168
+#define SYS_riscv_hwprobe        258
+#define SYS_riscv_flush_icache   259
+#define SYS_syncfs               267
+#define SYS_membarrier           283
+#define SYS_copy_file_range      285
+#define SYS_rseq                 293
 /* (end of abi) */
 
 /* -- page cache and file mappings: kernel/mm/pagecache.c, sys_mm.c -- */
@@ -133,15 +181,29 @@ SYSCALL(pread64); SYSCALL(pwrite64); SYSCALL(sync); SYSCALL(fsync); SYSCALL(utim
 SYSCALL(renameat2); SYSCALL(readlinkat); SYSCALL(ioctl); SYSCALL(faccessat2); SYSCALL(truncate);
 
 /* -- threads and futex: kernel/proc/thread.c, futex.c -- */
+SYSCALL(gettid); SYSCALL(clone3); SYSCALL(get_robust_list);
 /* (end of threads) */
 
 /* -- polling and event fds: kernel/fs/poll.c, epoll.c, eventfd.c, signalfd.c, timerfd.c -- */
+SYSCALL(eventfd2); SYSCALL(epoll_create1); SYSCALL(epoll_ctl); SYSCALL(epoll_pwait);
+SYSCALL(pselect6); SYSCALL(ppoll); SYSCALL(signalfd4);
+SYSCALL(timerfd_create); SYSCALL(timerfd_settime); SYSCALL(timerfd_gettime); SYSCALL(epoll_pwait2);
 /* (end of poll) */
 
 /* -- interval and POSIX timers: kernel/proc/itimer.c -- */
+SYSCALL(getitimer); SYSCALL(setitimer); SYSCALL(timer_create); SYSCALL(timer_gettime);
+SYSCALL(timer_getoverrun); SYSCALL(timer_settime); SYSCALL(timer_delete); SYSCALL(restart_syscall);
 /* (end of timers) */
 
 /* -- the everyday ABI: mount, statfs, sched_*, prctl, ... (kernel/fs/mount.c, kernel/proc/sys_sched.c) -- */
+SYSCALL(umount2); SYSCALL(mount); SYSCALL(statfs); SYSCALL(fstatfs); SYSCALL(fchown);
+SYSCALL(sendfile); SYSCALL(sched_setparam); SYSCALL(sched_setscheduler);
+SYSCALL(sched_getscheduler); SYSCALL(sched_getparam); SYSCALL(sched_setaffinity);
+SYSCALL(sched_getaffinity); SYSCALL(sched_get_priority_max); SYSCALL(sched_get_priority_min);
+SYSCALL(sched_rr_get_interval); SYSCALL(setpriority); SYSCALL(getpriority); SYSCALL(sethostname);
+SYSCALL(setdomainname); SYSCALL(prctl); SYSCALL(getcpu); SYSCALL(riscv_hwprobe);
+SYSCALL(riscv_flush_icache); SYSCALL(syncfs); SYSCALL(membarrier); SYSCALL(copy_file_range);
+SYSCALL(rseq);
 /* (end of abi) */
 
 /* -- page cache and file mappings: kernel/mm/pagecache.c, sys_mm.c -- */

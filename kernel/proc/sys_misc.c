@@ -1,8 +1,9 @@
 /* Smaller system calls glibc makes at start-up and programs use for limits and randomness:
- * set_robust_list, prlimit64/getrlimit/setrlimit, getrandom, getrusage, futex. */
+ * set_robust_list, prlimit64/getrlimit/setrlimit, getrandom, getrusage (futex is in futex.c). */
 #include "proc/sys.h"
 #include "proc/proc.h"
 #include "proc/sched.h"
+#include "proc/itimer.h"
 #include "mm/vm.h"
 #include "lib/errno.h"
 #include "lib/kstring.h"
@@ -15,9 +16,6 @@
 #define RUSAGE_SELF     0
 #define RUSAGE_CHILDREN (-1)
 #define RUSAGE_THREAD   1
-#define FUTEX_WAIT 0
-#define FUTEX_WAKE 1
-#define FUTEX_CMD_MASK 0x7f   /* without FUTEX_PRIVATE_FLAG and FUTEX_CLOCK_REALTIME */
 
 SYSCALL(set_robust_list)
 {
@@ -41,10 +39,12 @@ static long rlimit_access(struct proc *t, uint64_t res, uint64_t new_ulim, uint6
     }
     if (old_ulim && copy_to_user(old_ulim, t->rlimits[res], sizeof lim))
         return -EFAULT;
-    if (new_ulim) {
-        t->rlimits[res][0] = lim[0];
-        t->rlimits[res][1] = lim[1];
-    }
+    if (new_ulim)   /* limits belong to the process: every thread keeps a copy */
+        for (int i = 0; i < NPROC; i++)
+            if (procs[i].state != PROC_FREE && proc_group(&procs[i]) == proc_group(t)) {
+                procs[i].rlimits[res][0] = lim[0];
+                procs[i].rlimits[res][1] = lim[1];
+            }
     return 0;
 }
 
@@ -84,79 +84,5 @@ SYSCALL(getrandom)
 
 SYSCALL(getrusage)
 {
-    struct proc *p = current();
-    int64_t who = (int64_t)a[0];
-    uint64_t ticks_u, ticks_s, us_per_tick = 1000000 / sched_hz();
-    if (who == RUSAGE_SELF || who == RUSAGE_THREAD) {
-        ticks_u = p->utime;
-        ticks_s = p->stime;
-    } else if (who == RUSAGE_CHILDREN) {
-        ticks_u = p->cutime;
-        ticks_s = p->cstime;
-    } else {
-        return -EINVAL;
-    }
-    int64_t ru[18];
-    memset(ru, 0, sizeof ru);
-    ru[0] = (int64_t)(ticks_u * us_per_tick / 1000000);
-    ru[1] = (int64_t)(ticks_u * us_per_tick % 1000000);
-    ru[2] = (int64_t)(ticks_s * us_per_tick / 1000000);
-    ru[3] = (int64_t)(ticks_s * us_per_tick % 1000000);
-    return copy_to_user(a[1], ru, sizeof ru);
-}
-
-/* Futexes for single-threaded processes: a wait sleeps until a wake on the same address
- * (or a signal or the timeout); keyed by address space and user address. */
-struct futex_key {
-    struct mm *mm;
-    uint64_t uaddr;
-};
-
-static struct futex_key futex_keys[NPROC];
-
-SYSCALL(futex)
-{
-    struct proc *p = current();
-    uint64_t uaddr = a[0];
-    int op = (int)(a[1] & FUTEX_CMD_MASK);
-    uint32_t val = (uint32_t)a[2], cur;
-    if (uaddr & 3)
-        return -EINVAL;
-    if (op == FUTEX_WAKE) {
-        long woken = 0;
-        for (int i = 0; i < NPROC && woken < (long)val; i++) {
-            if (procs[i].state == PROC_SLEEPING && procs[i].wait_chan == &futex_keys[i] &&
-                futex_keys[i].mm == p->mm && futex_keys[i].uaddr == uaddr) {
-                procs[i].state = PROC_RUNNABLE;
-                sched_kick();
-                woken++;
-            }
-        }
-        return woken;
-    }
-    if (op != FUTEX_WAIT)
-        return -ENOSYS;
-    if (copy_from_user(&cur, uaddr, 4))
-        return -EFAULT;
-    if (cur != val)
-        return -EAGAIN;
-    uint64_t deadline = 0;
-    if (a[3]) {
-        int64_t ts[2];
-        if (copy_from_user(ts, a[3], sizeof ts))
-            return -EFAULT;
-        if (ts[0] < 0 || ts[1] < 0 || ts[1] >= 1000000000)
-            return -EINVAL;
-        deadline = arch_time_ns() + (uint64_t)ts[0] * 1000000000ULL + (uint64_t)ts[1];
-    }
-    futex_keys[p->slot] = (struct futex_key){ p->mm, uaddr };
-    p->wake_at_ns = deadline;
-    int err = sched_sleep_on(&futex_keys[p->slot]);
-    p->wake_at_ns = 0;
-    futex_keys[p->slot].mm = NULL;
-    if (err)
-        return -ERESTARTSYS;
-    if (deadline && arch_time_ns() >= deadline)
-        return -ETIMEDOUT;
-    return 0;
+    return itimer_getrusage(current(), (int64_t)a[0], a[1]);
 }

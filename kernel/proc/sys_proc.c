@@ -1,8 +1,10 @@
 /* Process system calls: identity, fork (clone), execve, exit, wait4, uname, sysinfo, reboot. */
 #include "proc/sys.h"
 #include "proc/proc.h"
+#include "proc/syscall.h"
 #include "proc/sched.h"
 #include "proc/exec.h"
+#include "proc/itimer.h"
 #include "mm/vm.h"
 #include "mm/kvm.h"
 #include "mm/kmalloc.h"
@@ -12,25 +14,14 @@
 #include "lib/kstring.h"
 #include "dev/console.h"
 
-#define CLONE_VM             0x00000100UL
-#define CLONE_VFORK          0x00004000UL
-#define CLONE_THREAD         0x00010000UL
-#define CLONE_SETTLS         0x00080000UL
-#define CLONE_PARENT_SETTID  0x00100000UL
-#define CLONE_CHILD_CLEARTID 0x00200000UL
-#define CLONE_CHILD_SETTID   0x01000000UL
-#define CLONE_SIGNAL_MASK    0xffUL
-#define CLONE_FORK_FLAGS     (CLONE_SIGNAL_MASK | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID | \
-                              CLONE_CHILD_SETTID | CLONE_VFORK | CLONE_VM)
-
-SYSCALL(getpid) { (void)a; return current()->pid; }
+SYSCALL(getpid) { (void)a; return current()->tgid; }
 SYSCALL(getuid) { (void)a; return 0; }
 
 SYSCALL(getppid)
 {
     (void)a;
-    struct proc *p = current();
-    return p->parent ? p->parent->pid : 0;
+    struct proc *p = proc_group(current());
+    return p->parent ? p->parent->tgid : 0;
 }
 
 SYSCALL(sched_yield)
@@ -40,8 +31,6 @@ SYSCALL(sched_yield)
     return 0;
 }
 
-SYSCALL(exit) { proc_exit((int)((a[0] & 0xff) << 8)); }
-SYSCALL(exit_group) { proc_exit((int)((a[0] & 0xff) << 8)); }
 
 SYSCALL(set_tid_address)
 {
@@ -49,47 +38,19 @@ SYSCALL(set_tid_address)
     return current()->pid;
 }
 
-/* clone with fork semantics, and vfork (CLONE_VM | CLONE_VFORK: the child borrows the
- * address space, the parent waits until it execs or exits). Threads (CLONE_VM alone,
- * CLONE_THREAD) are not supported yet: -EINVAL. */
-SYSCALL(clone)
-{
-    uint64_t flags = a[0], newsp = a[1], ptid = a[2], ctid = a[4];
-    if ((flags & ~CLONE_FORK_FLAGS) || ((flags & CLONE_VM) && !(flags & CLONE_VFORK)))
-        return -EINVAL;
-    int pid = proc_fork(flags & CLONE_VM);
-    if (pid < 0)
-        return pid;
-    struct proc *child = proc_find(pid);
-    if (newsp)
-        child->tf->sp = newsp;
-    if (flags & CLONE_CHILD_CLEARTID)
-        child->clear_child_tid = ctid;
-    /* As on Linux, a bad tid pointer does not undo the fork: the write is just skipped. */
-    int32_t pid32 = pid;
-    if (flags & CLONE_PARENT_SETTID)
-        copy_to_user(ptid, &pid32, 4);
-    if (flags & CLONE_CHILD_SETTID)
-        vm_write(child->mm, ctid, &pid32, 4);
-    if (flags & CLONE_VFORK)
-        proc_vfork_wait(child);
-    return pid;
-}
-
 SYSCALL(wait4)
 {
     int pid = (int)a[0], options = (int)a[2], status = 0;
     uint64_t ustatus = a[1], rusage = a[3];
-    if (options & ~(WAIT_NOHANG | WAIT_UNTRACED | WAIT_CONTINUED | 0x40000000 /* __WALL */))
+    if (options & ~(WAIT_NOHANG | WAIT_UNTRACED | WAIT_CONTINUED | 0x20000000 /* __WNOTHREAD */ |
+                    0x40000000 /* __WALL */ | (int)0x80000000 /* __WCLONE */))
         return -EINVAL;
     int r = proc_wait(pid, &status, options);
     if (r > 0 && ustatus && copy_to_user(ustatus, &status, sizeof status))
         return -EFAULT;
-    if (r >= 0 && rusage) {
-        static const uint8_t zero[144];
-        if (copy_to_user(rusage, zero, sizeof zero))
-            return -EFAULT;
-    }
+    /* As Linux: rusage is written only when a child is reported (untouched for WNOHANG's 0). */
+    if (r > 0 && rusage && itimer_wait_rusage(current(), rusage))
+        return -EFAULT;
     return r;
 }
 
@@ -165,18 +126,7 @@ SYSCALL(execve)
     return err ? err : 0;
 }
 
-SYSCALL(uname)
-{
-    struct { char sysname[65], nodename[65], release[65], version[65], machine[65], domain[65]; } u;
-    memset(&u, 0, sizeof u);
-    kstrlcpy(u.sysname, "Linux", sizeof u.sysname);     /* glibc checks the release, not the name */
-    kstrlcpy(u.nodename, "rvix", sizeof u.nodename);
-    kstrlcpy(u.release, "6.1.0-rvix", sizeof u.release);
-    kstrlcpy(u.version, "rvix 0.1", sizeof u.version);
-    kstrlcpy(u.machine, "riscv64", sizeof u.machine);
-    kstrlcpy(u.domain, "(none)", sizeof u.domain);
-    return copy_to_user(a[0], &u, sizeof u);
-}
+/* uname: kernel/proc/sys_sched.c, next to sethostname. */
 
 SYSCALL(sysinfo)
 {
@@ -214,6 +164,7 @@ SYSCALL(reboot)
         arch_reboot();
     case LINUX_REBOOT_CMD_POWER_OFF:
     case LINUX_REBOOT_CMD_HALT:
+        syscall_enosys_report();
         kprintf("kernel: power off\n");
         arch_power_off(false);
     default:

@@ -4,6 +4,7 @@
 #include "proc/proc.h"
 #include "proc/sched.h"
 #include "proc/signal.h"
+#include "proc/thread.h"
 #include "mm/vm.h"
 #include "lib/errno.h"
 
@@ -23,7 +24,7 @@ SYSCALL(rt_sigaction)
     struct k_sigaction act, *cur;
     if (a[3] != 8 || sig < 1 || sig > NSIG)
         return -EINVAL;
-    cur = &current()->sig_actions[sig];
+    cur = &proc_group(current())->sig_actions[sig];
     if (a[1]) {
         if (copy_from_user(&act, a[1], sizeof act))
             return -EFAULT;
@@ -37,8 +38,13 @@ SYSCALL(rt_sigaction)
         act.mask &= ~SIG_UNBLOCKABLE;
         *cur = act;
         /* Setting a signal to be ignored discards it if pending (POSIX). */
-        if (signal_ignored(current(), sig))
-            current()->sig_pending &= ~SIGBIT(sig);
+        if (signal_ignored(current(), sig)) {
+            struct proc *g = proc_group(current());
+            g->sig_shared_pending &= ~SIGBIT(sig);
+            for (int i = 0; i < NPROC; i++)
+                if (thread_in_group(&procs[i], g))
+                    procs[i].sig_pending &= ~SIGBIT(sig);
+        }
     }
     return 0;
 }
@@ -71,7 +77,7 @@ SYSCALL(rt_sigprocmask)
 SYSCALL(rt_sigpending)
 {
     struct proc *p = current();
-    uint64_t set = p->sig_pending & p->sig_blocked;
+    uint64_t set = (p->sig_pending | proc_group(p)->sig_shared_pending) & p->sig_blocked;
     if (a[1] != 8)
         return -EINVAL;
     return copy_to_user(a[0], &set, 8);
@@ -141,8 +147,10 @@ SYSCALL(sigaltstack)
 
 static void kill_one(struct proc *t, int sig, int code)
 {
-    struct k_siginfo info = { .signo = sig, .code = code, .pid = current()->pid };
-    if (sig)
+    struct k_siginfo info = { .signo = sig, .code = code, .pid = current()->tgid };
+    if (sig && code == SI_TKILL)
+        signal_send_thread(t, sig, &info);
+    else if (sig)
         signal_send(t, sig, &info);
 }
 
@@ -169,8 +177,10 @@ SYSCALL(kill)
         struct proc *t = &procs[i];
         if (!kill_target_alive(t))
             continue;
+        if (t->leader != t)
+            continue;       /* one signal per process, to its group */
         /* Zombies still belong to their group (the signal does nothing to them). */
-        if (pid == -1 ? (t->pid == 1 || t == self || t->state == PROC_ZOMBIE) : t->pgid != pgid)
+        if (pid == -1 ? (t->pid == 1 || t == proc_group(self) || t->live_threads == 0) : t->pgid != pgid)
             continue;
         kill_one(t, sig, SI_USER);
         hits++;
@@ -178,23 +188,20 @@ SYSCALL(kill)
     return hits ? 0 : -ESRCH;
 }
 
-SYSCALL(tgkill)
+/* Thread-directed signals: only the thread tid takes them (its group's handlers run). */
+static long tkill_common(int tgid, int tid, int sig)
 {
-    int tgid = (int)a[0], tid = (int)a[1], sig = (int)a[2];
-    if (sig < 0 || sig > NSIG || tid <= 0 || tgid <= 0)
+    if (sig < 0 || sig > NSIG || tid <= 0 || tgid == 0 || tgid < -1)
         return -EINVAL;
     struct proc *t = proc_find(tid);
-    if (!t || t->pid != tgid || !kill_target_alive(t) || t->state == PROC_ZOMBIE)
+    if (!t || (tgid != -1 && t->tgid != tgid) || !kill_target_alive(t) || t->state == PROC_ZOMBIE)
         return -ESRCH;
     kill_one(t, sig, SI_TKILL);
     return 0;
 }
 
-SYSCALL(tkill)
-{
-    uint64_t b[6] = { a[0], a[0], a[1], 0, 0, 0 };
-    return sys_tgkill(b);
-}
+SYSCALL(tgkill) { return tkill_common((int)a[0], (int)a[1], (int)a[2]); }
+SYSCALL(tkill) { return tkill_common(-1, (int)a[0], (int)a[1]); }
 
 static bool pgid_exists_in_session(int pgid, int sid)
 {
@@ -207,20 +214,25 @@ static bool pgid_exists_in_session(int pgid, int sid)
 SYSCALL(setpgid)
 {
     struct proc *self = current();
-    int pid = (int)a[0] ? (int)a[0] : self->pid;
+    int pid = (int)a[0] ? (int)a[0] : self->tgid;
     int pgid = (int)a[1] ? (int)a[1] : pid;
     if (pgid < 0)
         return -EINVAL;
     struct proc *t = proc_find(pid);
-    if (!t || (t != self && t->parent != self))
+    if (t)
+        t = proc_group(t);
+    if (!t || (t != proc_group(self) && t->parent != proc_group(self)))
         return -ESRCH;
-    if (t != self && t->did_exec)
+    if (t != proc_group(self) && t->did_exec)
         return -EACCES;
-    if (t->sid != self->sid || t->sid == t->pid)
+    if (t->sid != self->sid || t->sid == t->tgid)
         return -EPERM;
-    if (pgid != t->pid && !pgid_exists_in_session(pgid, self->sid))
+    if (pgid != t->tgid && !pgid_exists_in_session(pgid, self->sid))
         return -EPERM;
-    t->pgid = pgid;
+    /* Every thread keeps a copy of the group's pgid. */
+    for (int i = 0; i < NPROC; i++)
+        if (procs[i].state != PROC_FREE && proc_group(&procs[i]) == t)
+            procs[i].pgid = pgid;
     return 0;
 }
 
@@ -239,10 +251,12 @@ SYSCALL(getsid)
 SYSCALL(setsid)
 {
     (void)a;
-    struct proc *p = current();
+    struct proc *p = current(), *g = proc_group(p);
     for (int i = 0; i < NPROC; i++)
-        if (procs[i].state != PROC_FREE && procs[i].pgid == p->pid)
+        if (procs[i].state != PROC_FREE && procs[i].pgid == p->tgid)
             return -EPERM;
-    p->sid = p->pgid = p->pid;
+    for (int i = 0; i < NPROC; i++)
+        if (procs[i].state != PROC_FREE && proc_group(&procs[i]) == g)
+            procs[i].sid = procs[i].pgid = p->tgid;
     return p->sid;
 }

@@ -4,8 +4,9 @@
 #include "proc/sys.h"
 #include "lib/errno.h"
 #include "lib/printf.h"
+#include "dev/console.h"
 
-#define NR_SYSCALLS 440
+#define NR_SYSCALLS 450
 
 typedef long (*syscall_fn)(const uint64_t a[6]);
 
@@ -29,7 +30,6 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
     [SYS_geteuid] = sys_getuid,
     [SYS_getgid] = sys_getuid,
     [SYS_getegid] = sys_getuid,
-    [SYS_gettid] = sys_getpid,
     [SYS_sysinfo] = sys_sysinfo,
     [SYS_clone] = sys_clone,
     [SYS_execve] = sys_execve,
@@ -99,15 +99,64 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
     [SYS_truncate] = sys_truncate,
 
     /* -- threads and futex: kernel/proc/thread.c, futex.c -- */
+    [SYS_gettid] = sys_gettid,
+    [SYS_clone3] = sys_clone3,
+    [SYS_get_robust_list] = sys_get_robust_list,
     /* (end of threads) */
 
     /* -- polling and event fds: kernel/fs/poll.c, epoll.c, eventfd.c, signalfd.c, timerfd.c -- */
+    [SYS_eventfd2] = sys_eventfd2,
+    [SYS_epoll_create1] = sys_epoll_create1,
+    [SYS_epoll_ctl] = sys_epoll_ctl,
+    [SYS_epoll_pwait] = sys_epoll_pwait,
+    [SYS_pselect6] = sys_pselect6,
+    [SYS_ppoll] = sys_ppoll,
+    [SYS_signalfd4] = sys_signalfd4,
+    [SYS_timerfd_create] = sys_timerfd_create,
+    [SYS_timerfd_settime] = sys_timerfd_settime,
+    [SYS_timerfd_gettime] = sys_timerfd_gettime,
+    [SYS_epoll_pwait2] = sys_epoll_pwait2,
     /* (end of poll) */
 
     /* -- interval and POSIX timers: kernel/proc/itimer.c -- */
+    [SYS_getitimer] = sys_getitimer,
+    [SYS_setitimer] = sys_setitimer,
+    [SYS_timer_create] = sys_timer_create,
+    [SYS_timer_gettime] = sys_timer_gettime,
+    [SYS_timer_getoverrun] = sys_timer_getoverrun,
+    [SYS_timer_settime] = sys_timer_settime,
+    [SYS_timer_delete] = sys_timer_delete,
+    [SYS_restart_syscall] = sys_restart_syscall,
     /* (end of timers) */
 
     /* -- the everyday ABI: mount, statfs, sched_*, prctl, ... (kernel/fs/mount.c, kernel/proc/sys_sched.c) -- */
+    [SYS_umount2] = sys_umount2,
+    [SYS_mount] = sys_mount,
+    [SYS_statfs] = sys_statfs,
+    [SYS_fstatfs] = sys_fstatfs,
+    [SYS_fchown] = sys_fchown,
+    [SYS_sendfile] = sys_sendfile,
+    [SYS_sched_setparam] = sys_sched_setparam,
+    [SYS_sched_setscheduler] = sys_sched_setscheduler,
+    [SYS_sched_getscheduler] = sys_sched_getscheduler,
+    [SYS_sched_getparam] = sys_sched_getparam,
+    [SYS_sched_setaffinity] = sys_sched_setaffinity,
+    [SYS_sched_getaffinity] = sys_sched_getaffinity,
+    [SYS_sched_get_priority_max] = sys_sched_get_priority_max,
+    [SYS_sched_get_priority_min] = sys_sched_get_priority_min,
+    [SYS_sched_rr_get_interval] = sys_sched_rr_get_interval,
+    [SYS_setpriority] = sys_setpriority,
+    [SYS_getpriority] = sys_getpriority,
+    [SYS_sethostname] = sys_sethostname,
+    [SYS_setdomainname] = sys_setdomainname,
+    [SYS_prctl] = sys_prctl,
+    [SYS_getcpu] = sys_getcpu,
+    [SYS_riscv_hwprobe] = sys_riscv_hwprobe,
+    [SYS_riscv_flush_icache] = sys_riscv_flush_icache,
+    [SYS_syncfs] = sys_syncfs,
+    [SYS_membarrier] = sys_membarrier,
+    [SYS_copy_file_range] = sys_copy_file_range,
+    [SYS_rseq] = sys_rseq,
     /* (end of abi) */
 
     /* -- page cache and file mappings: kernel/mm/pagecache.c, sys_mm.c -- */
@@ -135,6 +184,14 @@ size_t syscall_enosys_format(char *buf, size_t n)
             len += (size_t)ksnprintf(buf + len, n - len, nr == NR_SYSCALLS ? ">=%lu %lu\n" : "%lu %lu\n",
                                      nr, enosys_counts[nr]);
     return len < n ? len : n;
+}
+
+void syscall_enosys_report(void)
+{
+    for (uint64_t nr = 0; nr <= NR_SYSCALLS; nr++)
+        if (enosys_counts[nr])
+            kprintf(nr == NR_SYSCALLS ? "kernel: enosys >=%lu %lu\n" : "kernel: enosys %lu %lu\n",
+                    nr, enosys_counts[nr]);
 }
 
 uint64_t syscall_enosys_count(uint64_t nr)

@@ -96,6 +96,12 @@ void arch_tlb_flush_remote(uint64_t cpu_mask, uint64_t va, uint64_t size, long a
 void arch_tlb_shootdown_poll(void);
 void arch_tlb_use_rfence(bool on);
 
+/* Hart features and cache/ordering operations for user space (hwcap.c). */
+void arch_hwcap_init(const struct machine_info *mi);   /* boot: riscv,isa and the SBI ids */
+bool arch_hwprobe(int64_t key, uint64_t *value);        /* riscv_hwprobe: false for unknown keys */
+void arch_icache_flush_local(void);                     /* fence.i on this hart */
+void arch_icache_flush_all(void);                       /* fence + fence.i on every hart, waited for */
+
 /* Power (sbi.c). */
 __attribute__((noreturn)) void arch_power_off(bool failure);
 __attribute__((noreturn)) void arch_reboot(void);

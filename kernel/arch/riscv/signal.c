@@ -6,6 +6,7 @@
 #include "proc/proc.h"
 #include "proc/signal.h"
 #include "proc/sched.h"
+#include "proc/itimer.h"
 #include "mm/vm.h"
 #include "lib/kstring.h"
 
@@ -18,6 +19,8 @@ struct user_siginfo {
         struct { int32_t pid, uid; } kill;
         struct { int32_t pid, uid, status, pad; int64_t utime, stime; } chld;
         struct { uint64_t addr; } fault;
+        struct { int32_t tid, overrun; uint64_t value; } timer;
+        struct { int32_t pid, uid; uint64_t value; } rt;
         uint8_t raw[112];
     } u;
 };
@@ -67,11 +70,16 @@ static void signal_fill_info(struct user_siginfo *ui, const struct k_siginfo *in
         ui->u.chld.status = info->status;
         ui->u.chld.utime = (int64_t)info->utime;
         ui->u.chld.stime = (int64_t)info->stime;
+    } else if (info->code == SI_TIMER) {
+        ui->u.timer.tid = info->timer_id;
+        ui->u.timer.overrun = info->overrun;
+        ui->u.timer.value = info->value;
     } else if (info->code > 0 && info->signo != SIGCHLD) {
         ui->u.fault.addr = info->addr;
     } else {
-        ui->u.kill.pid = info->pid;
-        ui->u.kill.uid = info->uid;
+        ui->u.rt.pid = info->pid;
+        ui->u.rt.uid = info->uid;
+        ui->u.rt.value = info->value;
     }
 }
 
@@ -139,6 +147,13 @@ void arch_syscall_restart(struct proc *p)
 {
     p->tf->epc -= 4;
     p->tf->a0 = p->syscall_a0;
+}
+
+/* Restart through restart_syscall (128), which resumes what the process saved. */
+void arch_syscall_restart_block(struct proc *p)
+{
+    p->tf->epc -= 4;
+    p->tf->a7 = 128;
 }
 
 void arch_syscall_set_result(struct proc *p, long value)
