@@ -41,6 +41,7 @@ include user/user.mk
 include user/userland.mk
 include user/dyn/dyn.mk
 -include platform/platform.mk
+include user/ltp/ltp.mk
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)

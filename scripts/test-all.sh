@@ -12,6 +12,8 @@ python3 scripts/qemu-test.py --smp 4 2>&1 | tee -a "$log"
 python3 scripts/boot-chains.py 2>&1 | tee -a "$log"
 python3 scripts/bench.py --smoke 2>&1 | tee -a "$log"
 python3 scripts/tests/test_trapflow.py 2>&1 | tee -a "$log"
+# LTP regression set: only with LTP_DIR set (make test LTP_DIR=...); otherwise one SKIP line.
+python3 scripts/ltp.py --regress user/ltp/regress.txt 2>&1 | tee -a "$log"
 passed=$(grep -c '^PASS ' "$log")
 failed=$(grep -c '^FAIL ' "$log")
 echo "$passed passed, $failed failed"
