@@ -308,6 +308,12 @@ CASES = [
     # user/tests programs linked dynamically: the same checks as g-basic, g-signals, f-basic.
     Case("dyn-basic", spawn("/tests/dynrun-basic"), 5 + 2,
          about="g-basic's program linked dynamically"),
+    Case("dyn-threads", spawn("/tests/dynrun-threads"), 11 + 2, timeout=90,
+         about="g-threads' pthreads stress built as a plain `gcc -pthread` (dynamic) program"),
+    Case("dyn-futex", spawn("/tests/dynrun-futex_ops"), 54 + 2,
+         about="g-futex's futex op checks linked dynamically"),
+    Case("dyn-timer-epoll", spawn("/tests/dynrun-timer_epoll"), 8 + 2, timeout=90,
+         about="timer_create + epoll linked dynamically"),
     Case("dyn-signals", spawn("/tests/dynrun-signals"), 62 + 2,
          expect=[killed("/tests/dyn_signals", "(?:load|store) page fault"),
                  killed("/tests/dyn_signals", "bad signal frame")],
