@@ -39,6 +39,7 @@ kernel: $(BUILD)/kernel.elf $(BUILD)/kernel.bin $(BUILD)/kernel.asm $(BUILD)/ker
 -include user/bench/bench.mk
 include user/user.mk
 include user/userland.mk
+include user/dyn/dyn.mk
 -include platform/platform.mk
 
 $(BUILD)/%.o: %.c

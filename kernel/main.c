@@ -158,6 +158,7 @@ void kmain(uint64_t hartid, uint64_t dtb_pa)
         kprintf("rvix: device tree notes: %s\n", err);
     boot_init_pages(&machine, dtb_pa);
     arch_mmu_init(&machine);
+    arch_hwcap_init(&machine);
     console_init(&machine);
     boot_print_machine(&machine, dtb_pa);
     arch_describe();

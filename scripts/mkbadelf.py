@@ -80,13 +80,14 @@ def kernel_half(b):
 
 
 def make_interp(b):
-    """Turn the first program header that is not a PT_LOAD into a PT_INTERP naming a file."""
+    """Turn the first program header that is not a PT_LOAD into a PT_INTERP naming a file that
+    does not exist (execve fails with ENOENT; user/dyn/errors.c tests the other cases)."""
     for p in phdr_offsets(b):
         if get(b, p + P_TYPE, "I") != PT_LOAD:
             put(b, p + P_TYPE, "I", PT_INTERP)
             put(b, p + P_OFFSET, "Q", len(b))
-            put(b, p + P_FILESZ, "Q", len(b"/lib/ld-linux-riscv64-lp64d.so.1\0"))
-            b.extend(b"/lib/ld-linux-riscv64-lp64d.so.1\0")
+            put(b, p + P_FILESZ, "Q", len(b"/lib/ld-missing.so.1\0"))
+            b.extend(b"/lib/ld-missing.so.1\0")
             return
     sys.exit("mkbadelf: base has no spare program header for PT_INTERP")
 

@@ -41,6 +41,7 @@ END_LINE = "kernel: no processes left, powering off"
 BANNER_RE = re.compile(r"^rvix:", re.M)
 KILL_RE = re.compile(r"kernel: pid \d+ \(.*\) killed: ")
 OK_RE = re.compile(r"^ok (\S+)")
+ENOSYS_RE = re.compile(r"^kernel: enosys (>=)?(\d+) (\d+)$")
 NOT_OK_RE = re.compile(r"^not ok (\S+?):?(?:\s+(.*))?$")
 EXIT_GRACE = 2.0  # seconds QEMU gets to exit by itself after the end line
 TAIL_LINES = 20
@@ -73,6 +74,9 @@ class Case:
     exclusive: bool = False     # run alone, after the others (it measures throughput)
     compare: str = ""           # a user/tests program whose "out:" lines scripts/host-compare.py
                                 # compares with the same program run on the host
+    enosys: List = field(default_factory=list)  # syscall numbers the case calls that the kernel lacks:
+                                # exactly these "kernel: enosys <nr> <count>" power-off lines must
+                                # appear ("beyond" stands for numbers past the table, ">=N")
 
 
 BAD_INITRD = "build/guest-bad-initrd.cpio"   # written by main(): a newc header full of garbage
@@ -103,6 +107,7 @@ CASES = [
     Case("efault", spawn("/tests/efault"), 19,
          about="bad user pointers give -EFAULT"),
     Case("syscalls", spawn("/tests/syscalls"), 25,
+         enosys=["beyond"],     # it checks that numbers past the table are ENOSYS
          about="argument checking and semantics of the basic system calls"),
     Case("counters", spawn("/tests/counters"), 5,
          about="cycle/time/instret readable from U-mode"),
@@ -172,6 +177,7 @@ CASES = [
     Case("g-lifecycle", spawn("/tests/lifecycle"), 36,
          about="ids, rlimits, uname, getrandom, sysinfo, times, clocks and sleeps, sched_yield"),
     Case("g-badptr", spawn("/tests/badptr"), 172,
+         enosys=[299, 300, 350, "beyond"],     # test_enosys: unused numbers must be ENOSYS
          about="EFAULT from every pointer-taking system call, ENOSYS for unknown numbers"),
     Case("g-orphan", spawn("/tests/orphaninit"), 4,
          about="an orphaned grandchild is re-parented to pid 1, sees getppid() == 1 and is reaped"),
@@ -232,14 +238,82 @@ CASES = [
                "wait4 at group end, CLEARTID, clone3 errors, /proc/self/task, robust mutexes, group stop"),
     # (end of threads)
     # -- poll --
+    Case("w-poll", spawn("/tests/poll"), 73, compare="/tests/poll", timeout=60,
+         about="poll/ppoll/select on pipes, FIFOs, files, /dev/null: masks, wake-ups, timeouts written back, "
+               "EINTR with and without SA_RESTART, ppoll/pselect signal masks, bad arguments"),
+    Case("w-epoll", spawn("/tests/epoll"), 145, compare="/tests/epoll", timeout=60,
+         about="epoll LT/ET/ONESHOT, MOD/DEL, nesting, errors; eventfd counter/semaphore/overflow; signalfd "
+               "over blocked SIGUSR1; timerfd one-shot/periodic/absolute; an event loop over all of them"),
+    Case("w-polltty", spawn("/tests/polltty"), 10, timeout=60,
+         interact=[(r"polltty: type a line", "hello\r"), (r"polltty: type a key", "k")],
+         about="the console under poll/select/epoll: idle, a canonical line, a raw-mode key"),
+    Case("w-pollleak", spawn("/tests/pollleak"), 2, timeout=90,
+         about="300 cycles of epoll/eventfd/timerfd/signalfd/pipe sets, ppoll and epoll_wait leak no page"),
     # (end of poll)
     # -- timers --
+    Case("g-itimer", spawn("/tests/itimer"), 31, timeout=90, compare="/tests/itimer",
+         about="alarm, setitimer/getitimer REAL/VIRTUAL/PROF, intervals, errors, fork clears, execve keeps"),
+    Case("g-ptimer", spawn("/tests/ptimer"), 51, timeout=90, compare="/tests/ptimer",
+         about="timer_create/settime/gettime/getoverrun/delete: SIGEV_SIGNAL/NONE/THREAD_ID, overruns, TIMER_ABSTIME, clocks"),
+    Case("g-clocksleep", spawn("/tests/clocksleep"), 33, timeout=90, compare="/tests/clocksleep",
+         about="clock_getres, clock_nanosleep relative/absolute, EINTR with time left, resume after stop, bad clocks"),
+    Case("g-rusage", spawn("/tests/rusage"), 18, timeout=90, compare="/tests/rusage",
+         about="getrusage self/children/thread: CPU times, maxrss, faults, switches; wait4 rusage; times()"),
+    Case("g-timer-epoll", spawn("/tests/timer_epoll"), 8, timeout=90, compare="/tests/timer_epoll",
+         about="a periodic POSIX timer drives an epoll loop through a self-pipe; EINTR and epoll_pwait's mask"),
     # (end of timers)
     # -- abi --
+    Case("a-mount", spawn("/tests/a_mount"), 62,
+         about="mount/umount2: tmpfs size= and statfs figures, /proc/mounts, remount ro (EROFS), EBUSY, "
+               "MNT_DETACH, proc/devtmpfs/ramfs/bind mounts, noexec, bad arguments"),
+    Case("a-meta", spawn("/tests/a_meta"), 57, compare="/tests/a_meta",
+         about="umask at create, fchmod/fchown/fchownat, utimensat, readlinkat/symlinkat/linkat flags, "
+               "renameat2 NOREPLACE/EXCHANGE, faccessat2, copy_file_range and sendfile"),
+    Case("a-sched", spawn("/tests/a_sched"), 58,
+         about="sched_setaffinity + getcpu on every hart, policies, nice, prctl (names in comm/stat, "
+               "pdeathsig, dumpable), membarrier, rseq ENOSYS, riscv_flush_icache, riscv_hwprobe, uname, sysinfo"),
+    Case("a-sigwait", spawn("/tests/a_sigwait"), 34,
+         about="sigwaitinfo/sigtimedwait/sigwait, sigqueue values, rt_(tg)sigqueueinfo rules, "
+               "waitid P_PID/P_PGID/P_ALL with WEXITED/WSTOPPED/WCONTINUED/WNOWAIT/WNOHANG"),
+    Case("a-flock", spawn("/tests/a_flock"), 90,
+         about="statx, xattr calls (EOPNOTSUPP), close_range, flock and fcntl record locks between "
+               "processes, preadv/pwritev(2), fallocate, fadvise, readahead, sync_file_range"),
+    Case("a-cred", spawn("/tests/a_cred"), 50,
+         about="uid/gid get/set rules, groups, capget/capset, personality, mlock family, mincore, "
+               "/proc/stat and /proc/loadavg, syslog (dmesg)"),
     # (end of abi)
     # -- mm --
     # (end of mm)
     # -- dynlink --
+    # Dynamically linked programs (docs/elf-and-initramfs.md). Each runs under /tests/dyn_run
+    # (as /tests/dynrun-NAME), which adds two oks: exit status 0 and an empty /proc/enosys.
+    Case("dyn-hello", spawn("/tests/dynrun-hello"), 11,
+         about="PT_INTERP: ld.so loads libc.so.6; AT_BASE/AT_PHDR/AT_ENTRY/AT_EXECFN seen from main"),
+    Case("dyn-nopie", spawn("/tests/dynrun-nopie"), 6,
+         about="a dynamic ET_EXEC (-no-pie) program: at its link address, ld.so at the mmap top"),
+    Case("dyn-libm", spawn("/tests/dynrun-libm"), 8,
+         about="libm.so.6 as DT_NEEDED: sqrt, trig, exp/log, pow, cbrt computed at run time"),
+    Case("dyn-dlopen", spawn("/tests/dynrun-dlopen"), 17,
+         about="dlopen via the search path, dlsym (call, PLT into libc, data, TLS), dlclose runs the "
+               "destructor and unmaps, dlopen/dlsym errors, libm by absolute path"),
+    Case("dyn-needed", spawn("/tests/dynrun-needed"), 6,
+         about="a DT_NEEDED library of ours from /usr/lib: constructor, call, data, TLS"),
+    Case("dyn-forkexec", spawn("/tests/dynrun-forkexec"), 10,
+         about="fork+exec of dynamic and static programs, ld.so run as a program (and --list), "
+               "25 posix_spawns leaking no page, execve of a dynamic program over a dynamic one"),
+    Case("dyn-errors", spawn("/tests/dynrun-errors"), 14,
+         about="PT_INTERP errors: missing (ENOENT), short (EIO), truncated/not ELF (ELIBBAD), no x or a "
+               "directory (EACCES), unterminated/too long/too short (ENOEXEC); chained PT_INTERP ignored; "
+               "an ET_EXEC interpreter runs; 180 failed execs leak no page"),
+    # user/tests programs linked dynamically: the same checks as g-basic, g-signals, f-basic.
+    Case("dyn-basic", spawn("/tests/dynrun-basic"), 5 + 2,
+         about="g-basic's program linked dynamically"),
+    Case("dyn-signals", spawn("/tests/dynrun-signals"), 62 + 2,
+         expect=[killed("/tests/dyn_signals", "(?:load|store) page fault"),
+                 killed("/tests/dyn_signals", "bad signal frame")],
+         about="g-signals' program linked dynamically"),
+    Case("dyn-f-basic", spawn("/tests/dynrun-f_basic"), 115 + 2,
+         about="f-basic's program linked dynamically"),
     # (end of dynlink)
     # -- ltp --
     # (end of ltp)
@@ -441,6 +515,19 @@ def judge(case: Case, run: Run, timeout: float) -> (List[str], List[str]):
     for ln in run.lines:
         if KILL_RE.search(ln) and not any(rx.search(ln) for rx in expect_res):
             why.append("unexpected: " + ln.strip())
+    # /proc/enosys is part of the verdict: every unimplemented call must be one the case expects.
+    called = set()
+    for ln in run.lines:
+        m = ENOSYS_RE.match(ln)
+        if m:
+            called.add("beyond" if m.group(1) else int(m.group(2)))
+    expected = set(case.enosys)
+    if called - expected:
+        why.append("unimplemented system calls made: %s (kernel: enosys lines)" %
+                   ", ".join(str(n) for n in sorted(called - expected, key=str)))
+    if run.end_seen and expected - called:
+        why.append("expected unimplemented calls not made: %s" %
+                   ", ".join(str(n) for n in sorted(expected - called, key=str)))
     return results, why
 
 

@@ -75,6 +75,7 @@ $(INITRAMFS): $(UPROGS) $(GPROGS) $(BENCH_PROGS) $(BADELF)
 	@for p in $(UPROGS); do $(USTRIP) -o $(ROOTFS)/$${p#$(BUILD)/user/bare/} $$p || exit 1; done
 	@for p in $(GPROGS); do $(USTRIP) -o $(ROOTFS)/$${p#$(BUILD)/user/glibc/} $$p || exit 1; done
 	@$(call userland-install,$(ROOTFS))
+	@$(call dyn-install,$(ROOTFS))
 	@if [ -n "$(strip $(BENCH_PROGS))" ]; then mkdir -p $(ROOTFS)/bench && \
 	  for p in $(BENCH_PROGS); do $(USTRIP) -o $(ROOTFS)/bench/$$(basename $$p) $$p || exit 1; done; fi
 	@chmod -R u=rwX,go=rX $(ROOTFS) && find $(ROOTFS) -exec touch -h -d @0 {} +

@@ -5,6 +5,7 @@
 #include "dev/tty.h"
 #include "dev/console.h"
 #include "fs/vfs.h"
+#include "fs/waitq.h"
 #include "mm/vm.h"
 #include "lib/errno.h"
 #include "lib/kstring.h"
@@ -82,6 +83,8 @@ static struct {
     .rows = 24, .cols = 80,
 };
 
+static struct waitq tty_wq;     /* pollers of the tty */
+
 static void tty_out(char c)
 {
     if ((tty.t.c_oflag & OPOST) && (tty.t.c_oflag & ONLCR) && c == '\n')
@@ -118,6 +121,7 @@ static void tty_commit_line(void)
         tty_ready_put(tty.line[i], i + 1 == tty.linelen);
     tty.linelen = 0;
     sched_wakeup(&tty);
+    waitq_wake(&tty_wq, POLLIN | POLLRDNORM);
 }
 
 /* A control character set to 0 is disabled (_POSIX_VDISABLE), so a NUL byte never matches. */
@@ -196,6 +200,7 @@ void tty_input(char c)
     tty_echo(c);
     tty_ready_put(c, false);
     sched_wakeup(&tty);
+    waitq_wake(&tty_wq, POLLIN | POLLRDNORM);
 }
 
 /* A process in a background group of the session reading its terminal gets SIGTTIN. */
@@ -318,6 +323,7 @@ static long tty_ioctl(struct file *f, uint64_t cmd, uint64_t arg)
         tty.t = t;
         if (!(tty.t.c_lflag & ICANON) && tty.linelen)
             tty_commit_line();
+        waitq_wake(&tty_wq, 0);     /* a new mode may make queued input readable */
         return 0;
     }
     case TIOCGWINSZ:
@@ -362,7 +368,16 @@ static long tty_ioctl(struct file *f, uint64_t cmd, uint64_t arg)
     }
 }
 
+/* Readable when a read would not block (a whole line in canonical mode); always writable. */
+static uint32_t tty_poll(struct file *f, struct poll_table *pt)
+{
+    (void)f;
+    poll_wait(pt, &tty_wq);
+    return (tty_has_input() ? POLLIN | POLLRDNORM : 0) | POLLOUT | POLLWRNORM;
+}
+
 static const struct file_ops tty_ops = {
+    .poll = tty_poll,
     .read = tty_read,
     .write = tty_write,
     .ioctl = tty_ioctl,

@@ -2,6 +2,7 @@
  * none do), writes of at most PIPE_BUF bytes are never interleaved, writing with no reader
  * raises SIGPIPE and fails with EPIPE. Sleepers wait on the pipe itself. */
 #include "fs/pipe.h"
+#include "fs/waitq.h"
 #include "mm/kmalloc.h"
 #include "mm/kvm.h"
 #include "lib/errno.h"
@@ -15,6 +16,7 @@ struct pipe {
     size_t head, count;         /* bytes [head, head + count) modulo the capacity */
     int readers, writers;
     unsigned reader_opens, writer_opens;    /* counts of opens, so a waiting open sees one come and go */
+    struct waitq wq;            /* pollers and epoll items (sleepers in read/write wait on the pipe) */
 };
 
 static struct pipe *pipe_alloc(void)
@@ -78,7 +80,11 @@ static int pipe_open(struct inode *ino, struct file *f)
     p->writers += writes;
     p->reader_opens += reads;
     p->writer_opens += writes;
+    /* A reader opened without waiting while no writer exists sees no POLLHUP until one comes. */
+    if (acc == O_RDONLY && ino->iops && !p->writers)
+        f->version = p->writer_opens;
     sched_wakeup(p);
+    waitq_wake(&p->wq, 0);
     int err = pipe_fifo_wait(ino, p, acc, f->flags);
     if (err) {
         p->readers -= reads;
@@ -99,6 +105,7 @@ static void pipe_close(struct file *f)
     if (acc == O_WRONLY || acc == O_RDWR)
         p->writers--;
     sched_wakeup(p);
+    waitq_wake(&p->wq, 0);
     pipe_release(f->inode, p);
 }
 
@@ -141,6 +148,7 @@ static long pipe_read(struct file *f, struct uio *u, size_t n, uint64_t *off)
         done += chunk;
     }
     sched_wakeup(p);
+    waitq_wake(&p->wq, POLLOUT | POLLWRNORM);
     return (long)done;
 }
 
@@ -192,11 +200,35 @@ static long pipe_write(struct file *f, struct uio *u, size_t n, uint64_t *off)
             return done ? (long)done : r;
         done += (size_t)r;
         sched_wakeup(p);
+        waitq_wake(&p->wq, POLLIN | POLLRDNORM);
     }
     return (long)done;
 }
 
+/* As Linux: readable with data, POLLHUP once no writer is left (see pipe_open for FIFOs),
+ * writable with room for PIPE_BUF bytes, POLLERR once no reader is left. */
+static uint32_t pipe_poll(struct file *f, struct poll_table *pt)
+{
+    struct pipe *p = f->priv;
+    uint32_t acc = f->flags & O_ACCMODE, mask = 0;
+    poll_wait(pt, &p->wq);
+    if (acc == O_RDONLY || acc == O_RDWR) {
+        if (p->count)
+            mask |= POLLIN | POLLRDNORM;
+        if (!p->writers && f->version != p->writer_opens)
+            mask |= POLLHUP;
+    }
+    if (acc == O_WRONLY || acc == O_RDWR) {
+        if (pipe_space(p) >= PIPE_BUF)
+            mask |= POLLOUT | POLLWRNORM;
+        if (!p->readers)
+            mask |= POLLERR;
+    }
+    return mask;
+}
+
 const struct file_ops pipe_fifo_ops = {
+    .poll = pipe_poll,
     .open = pipe_open,
     .read = pipe_read,
     .write = pipe_write,

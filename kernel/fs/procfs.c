@@ -7,6 +7,7 @@
 #include "mm/vm.h"
 #include "mm/kvm.h"
 #include "lib/trace.h"
+#include "fs/mount.h"
 #include "proc/syscall.h"
 #include "lib/errno.h"
 #include "lib/kstring.h"
@@ -15,7 +16,8 @@
 #include "proc/sched.h"
 #include "arch.h"
 
-enum proc_node { PN_ROOT, PN_MEMINFO, PN_UPTIME, PN_COUNTERS, PN_TRACE, PN_CPUINFO, PN_ENOSYS, PN_SELF, PN_PIDDIR, PN_STAT, PN_STATUS, PN_CMDLINE, PN_EXE, PN_TASK };
+enum proc_node { PN_ROOT, PN_MEMINFO, PN_UPTIME, PN_COUNTERS, PN_TRACE, PN_CPUINFO, PN_ENOSYS, PN_SELF, PN_PIDDIR, PN_STAT, PN_STATUS, PN_CMDLINE, PN_EXE,
+                 PN_MOUNTS, PN_FILESYSTEMS, PN_COMM, PN_TASK, PN_SYSSTAT, PN_LOADAVG };
 
 struct procfs_info {
     enum proc_node kind;
@@ -110,6 +112,14 @@ static int procfs_lookup(struct inode *dir, const char *name, size_t len, struct
             kind = PN_TRACE;
         else if (procfs_name_is(name, len, "self"))
             kind = PN_SELF;
+        else if (procfs_name_is(name, len, "mounts"))
+            kind = PN_MOUNTS;
+        else if (procfs_name_is(name, len, "filesystems"))
+            kind = PN_FILESYSTEMS;
+        else if (procfs_name_is(name, len, "stat"))
+            kind = PN_SYSSTAT;
+        else if (procfs_name_is(name, len, "loadavg"))
+            kind = PN_LOADAVG;
         else if ((pid = procfs_parse_pid(name, len)) > 0 && procfs_proc(pid))
             kind = PN_PIDDIR;
         else
@@ -136,6 +146,10 @@ static int procfs_lookup(struct inode *dir, const char *name, size_t len, struct
             kind = PN_CMDLINE;
         else if (procfs_name_is(name, len, "exe"))
             kind = PN_EXE;
+        else if (procfs_name_is(name, len, "mounts"))
+            kind = PN_MOUNTS;
+        else if (procfs_name_is(name, len, "comm"))
+            kind = PN_COMM;
         else
             return -ENOENT;
     }
@@ -167,18 +181,22 @@ static long procfs_readlink(struct inode *ino, char *buf, size_t n)
     return (long)len;
 }
 
-static const char *const pid_entries[] = { "stat", "status", "cmdline", "exe", "task" };
-static const unsigned pid_entry_types[] = { DT_REG, DT_REG, DT_REG, DT_LNK, DT_DIR };
-static const enum proc_node pid_entry_kinds[] = { PN_STAT, PN_STATUS, PN_CMDLINE, PN_EXE, PN_TASK };
+static const char *const pid_entries[] = { "stat", "status", "cmdline", "exe", "mounts", "comm", "task" };
+static const unsigned pid_entry_types[] = { DT_REG, DT_REG, DT_REG, DT_LNK, DT_REG, DT_REG, DT_DIR };
+static const enum proc_node pid_entry_kinds[] = { PN_STAT, PN_STATUS, PN_CMDLINE, PN_EXE, PN_MOUNTS, PN_COMM,
+                                                  PN_TASK };
+#define NPID_ENTRIES (sizeof pid_entries / sizeof pid_entries[0])
 
 static int procfs_readdir_root(uint64_t *pos, readdir_emit emit, void *arg)
 {
     static const char *const fixed[] = { ".", "..", "meminfo", "uptime", "counters", "trace", "cpuinfo",
-                                         "enosys", "self" };
-    static const unsigned types[] = { DT_DIR, DT_DIR, DT_REG, DT_REG, DT_REG, DT_REG, DT_REG, DT_REG, DT_LNK };
+                                         "enosys", "self", "mounts", "filesystems", "stat", "loadavg" };
+    static const unsigned types[] = { DT_DIR, DT_DIR, DT_REG, DT_REG, DT_REG, DT_REG, DT_REG, DT_REG, DT_LNK,
+                                      DT_REG, DT_REG, DT_REG, DT_REG };
     static const enum proc_node kinds[] = { PN_ROOT, PN_ROOT, PN_MEMINFO, PN_UPTIME, PN_COUNTERS, PN_TRACE,
-                                            PN_CPUINFO, PN_ENOSYS, PN_SELF };
-    enum { NFIXED = 9 };
+                                            PN_CPUINFO, PN_ENOSYS, PN_SELF, PN_MOUNTS, PN_FILESYSTEMS,
+                                            PN_SYSSTAT, PN_LOADAVG };
+    enum { NFIXED = 13 };
     for (; *pos < NFIXED; (*pos)++)
         if (emit(arg, fixed[*pos], strlen(fixed[*pos]), procfs_ino(kinds[*pos], 0), types[*pos]))
             return 0;
@@ -215,7 +233,7 @@ static int procfs_readdir(struct inode *dir, uint64_t *pos, readdir_emit emit, v
         }
         return 0;
     }
-    for (; *pos < 7; (*pos)++) {
+    for (; *pos < 2 + NPID_ENTRIES; (*pos)++) {
         const char *n = pid_entries[*pos - 2];
         if (emit(arg, n, strlen(n), procfs_ino(pid_entry_kinds[*pos - 2], info(dir)->pid),
                  pid_entry_types[*pos - 2]))
@@ -282,6 +300,63 @@ static size_t procfs_cpuinfo(char *buf, size_t n)
     return len < n ? len : n;
 }
 
+/* /proc/stat as top, ps and vmstat read it: the "cpu" line and one per online hart, in clock
+ * ticks (USER_HZ = 100). The kernel does not keep per-hart busy time: the user and system
+ * figures are the CPU time charged to live and reaped processes (credited to the "cpu" line
+ * and to hart 0), the rest of each hart's ticks count as idle. */
+static size_t procfs_sysstat(char *buf, size_t n)
+{
+    uint64_t user = 0, sys = 0, ticks = 0, hz = sched_hz();
+    int total = 0, running = 0;
+    for (int i = 0; i < NPROC; i++) {
+        struct proc *p = &procs[i];
+        if (p->state == PROC_FREE || p->state == PROC_EMBRYO)
+            continue;
+        total++;
+        running += p->state == PROC_RUNNABLE || p->state == PROC_RUNNING;
+        if (!p->parent || p->parent->state == PROC_FREE) {     /* reaped children are in cutime */
+            user += p->utime + p->cutime;
+            sys += p->stime + p->cstime;
+        } else {
+            user += p->utime;
+            sys += p->stime;
+        }
+    }
+    for (uint32_t i = 0; i < MAX_HARTS; i++)
+        if (cpus[i].online)
+            ticks += cpus[i].ticks;
+    user = user * 100 / hz;
+    sys = sys * 100 / hz;
+    ticks = ticks * 100 / hz;
+    uint64_t idle = ticks > user + sys ? ticks - user - sys : 0;
+    size_t len = (size_t)ksnprintf(buf, n, "cpu  %lu 0 %lu %lu 0 0 0 0 0 0\n", user, sys, idle);
+    for (uint32_t i = 0; i < MAX_HARTS && len < n; i++) {
+        if (!cpus[i].online)
+            continue;
+        uint64_t t = cpus[i].ticks * 100 / hz, u = i == 0 ? user : 0, s2 = i == 0 ? sys : 0;
+        len += (size_t)ksnprintf(buf + len, n - len, "cpu%u %lu 0 %lu %lu 0 0 0 0 0 0\n", i, u, s2,
+                                 t > u + s2 ? t - u - s2 : 0);
+    }
+    if (len < n)
+        len += (size_t)ksnprintf(buf + len, n - len, "intr 0\nctxt 0\nbtime 0\nprocesses %d\n"
+                                 "procs_running %d\nprocs_blocked 0\n", total, running);
+    return len < n ? len : n;
+}
+
+static size_t procfs_loadavg(char *buf, size_t n)
+{
+    int total = 0, running = 0, last = 0;
+    for (int i = 0; i < NPROC; i++) {
+        struct proc *p = &procs[i];
+        if (p->state == PROC_FREE || p->state == PROC_EMBRYO)
+            continue;
+        total++;
+        running += p->state == PROC_RUNNABLE || p->state == PROC_RUNNING;
+        last = p->pid > last ? p->pid : last;
+    }
+    return (size_t)ksnprintf(buf, n, "0.00 0.00 0.00 %d/%d %d\n", running, total, last);
+}
+
 static size_t procfs_generate(struct procfs_info *pi, char *buf, size_t n)
 {
     uint64_t ns = arch_time_ns();
@@ -291,6 +366,14 @@ static size_t procfs_generate(struct procfs_info *pi, char *buf, size_t n)
                                  page_free_count() * 4, page_free_count() * 4);
     if (pi->kind == PN_ENOSYS)
         return syscall_enosys_format(buf, n);
+    if (pi->kind == PN_MOUNTS)
+        return mount_format(buf, n);
+    if (pi->kind == PN_FILESYSTEMS)
+        return mount_format_types(buf, n);
+    if (pi->kind == PN_SYSSTAT)
+        return procfs_sysstat(buf, n);
+    if (pi->kind == PN_LOADAVG)
+        return procfs_loadavg(buf, n);
     if (pi->kind == PN_CPUINFO)
         return procfs_cpuinfo(buf, n);
     if (pi->kind == PN_COUNTERS)
@@ -306,6 +389,8 @@ static size_t procfs_generate(struct procfs_info *pi, char *buf, size_t n)
         return procfs_stat(p, buf, n);
     if (pi->kind == PN_STATUS)
         return procfs_status(p, buf, n);
+    if (pi->kind == PN_COMM)
+        return (size_t)ksnprintf(buf, n, "%.15s\n", p->name);     /* TASK_COMM_LEN */
     size_t len = p->cmdline_len < n ? p->cmdline_len : n;
     memcpy(buf, p->cmdline, len);
     return len;

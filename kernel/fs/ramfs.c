@@ -18,7 +18,14 @@ struct ramfs_dirent {
     struct ramfs_dirent *next;
 };
 
+/* One mounted instance: every inode points at it, for tmpfs limits and statfs figures. */
+struct ramfs_sb {
+    uint64_t pages, inodes;         /* data pages and inodes in use */
+    uint64_t max_pages, max_inodes; /* 0: no limit (ramfs) */
+};
+
 struct ramfs_node {
+    struct ramfs_sb *sb;
     struct ramfs_dirent *entries;   /* directories */
     void ***pages;                  /* regular files: pages[i / 512][i % 512] */
     const uint8_t *borrowed;        /* regular files: initramfs bytes, until changed */
@@ -33,8 +40,10 @@ static struct ramfs_node *node(struct inode *ino)
     return ino->priv;
 }
 
-static struct inode *ramfs_inode(uint32_t mode)
+static struct inode *ramfs_inode(struct ramfs_sb *sb, uint32_t dev, uint32_t mode)
 {
+    if (sb->max_inodes && sb->inodes >= sb->max_inodes)
+        return NULL;
     const struct file_ops *fops = S_ISDIR(mode) ? &ramfs_dir_ops : S_ISREG(mode) ? &ramfs_file_ops
                                   : S_ISFIFO(mode) ? &pipe_fifo_ops : NULL;
     struct inode *ino = inode_new(mode, &ramfs_iops, fops);
@@ -45,15 +54,64 @@ static struct inode *ramfs_inode(uint32_t mode)
         kfree(ino);
         return NULL;
     }
-    ino->dev = 1;
+    node(ino)->sb = sb;
+    sb->inodes++;
+    ino->dev = dev;
     if (S_ISDIR(mode))
         ino->nlink = 2;
     return ino;
 }
 
+struct inode *ramfs_new_instance(uint32_t dev, uint64_t max_pages, uint64_t max_inodes, uint32_t mode)
+{
+    struct ramfs_sb *sb = kmalloc(sizeof *sb);
+    if (!sb)
+        return NULL;
+    *sb = (struct ramfs_sb){ .max_pages = max_pages, .max_inodes = max_inodes };
+    struct inode *root = ramfs_inode(sb, dev, S_IFDIR | (mode & 07777));
+    if (!root)
+        kfree(sb);
+    return root;
+}
+
 struct inode *ramfs_new_root(void)
 {
-    return ramfs_inode(S_IFDIR | 0755);
+    return ramfs_new_instance(1, 0, 0, 0755);
+}
+
+void ramfs_usage(struct inode *root, uint64_t *pages, uint64_t *inodes)
+{
+    struct ramfs_sb *sb = node(root)->sb;
+    *pages = sb->pages;
+    *inodes = sb->inodes;
+}
+
+int ramfs_set_limits(struct inode *root, uint64_t max_pages, uint64_t max_inodes)
+{
+    struct ramfs_sb *sb = node(root)->sb;
+    if ((max_pages && sb->pages > max_pages) || (max_inodes && sb->inodes > max_inodes))
+        return -EINVAL;     /* as tmpfs: a remount may not shrink below what is in use */
+    sb->max_pages = max_pages;
+    sb->max_inodes = max_inodes;
+    return 0;
+}
+
+/* A data page charged to the instance, or NULL when it is full (or memory is out). */
+static void *ramfs_page_new(struct inode *ino)
+{
+    struct ramfs_sb *sb = node(ino)->sb;
+    if (sb->max_pages && sb->pages >= sb->max_pages)
+        return NULL;
+    void *pg = page_alloc();
+    if (pg)
+        sb->pages++;
+    return pg;
+}
+
+static void ramfs_page_free(struct inode *ino, void *pg)
+{
+    node(ino)->sb->pages--;
+    page_put(pg);
 }
 
 static struct ramfs_dirent *ramfs_find(struct inode *dir, const char *name, size_t len,
@@ -113,9 +171,9 @@ static int ramfs_create(struct inode *dir, const char *name, size_t len, uint32_
         return -ENOENT;     /* the directory was removed while someone was in it */
     if (ramfs_find(dir, name, len, NULL))
         return -EEXIST;
-    struct inode *ino = ramfs_inode(mode);
+    struct inode *ino = ramfs_inode(node(dir)->sb, dir->dev, mode);
     if (!ino)
-        return -ENOMEM;
+        return node(dir)->sb->max_inodes ? -ENOSPC : -ENOMEM;
     ino->rdev = rdev;
     int err = ramfs_add(dir, name, len, ino);
     if (err) {
@@ -165,6 +223,28 @@ static void ramfs_detach(struct inode *dir, struct ramfs_dirent **link)
     inode_put(d->inode);
     kfree(d->name);
     kfree(d);
+}
+
+void ramfs_clear(struct inode *root)
+{
+    /* Without recursion (trees may be deep): descend to a directory whose subdirectories
+     * are all empty, empty it, start again from the top. */
+    while (node(root)->entries) {
+        struct inode *dir = root;
+        for (;;) {
+            struct ramfs_dirent *d = node(dir)->entries;
+            while (d && !(S_ISDIR(d->inode->mode) && node(d->inode)->entries))
+                d = d->next;
+            if (!d)
+                break;
+            dir = d->inode;
+        }
+        while (node(dir)->entries) {
+            struct inode *ino = node(dir)->entries->inode;
+            ino->nlink = S_ISDIR(ino->mode) ? 0 : ino->nlink - 1;
+            ramfs_detach(dir, &node(dir)->entries);
+        }
+    }
 }
 
 static int ramfs_unlink(struct inode *dir, const char *name, size_t len, bool dir_only)
@@ -219,6 +299,39 @@ static int ramfs_rename(struct inode *odir, const char *oname, size_t olen,
     struct ramfs_dirent **link = NULL;
     if (ramfs_find(odir, oname, olen, &link))
         ramfs_detach(odir, link);
+    return 0;
+}
+
+/* Each name takes the other's inode; directories get their new parent. */
+static void ramfs_reparent(struct inode *ino, struct inode *from, struct inode *to)
+{
+    if (!S_ISDIR(ino->mode) || from == to)
+        return;
+    struct inode *old = ino->parent;
+    ino->parent = inode_get(to);
+    inode_put(old);
+    from->nlink--;
+    to->nlink++;
+}
+
+static int ramfs_exchange(struct inode *odir, const char *oname, size_t olen,
+                          struct inode *ndir, const char *nname, size_t nlen)
+{
+    struct ramfs_dirent *x = ramfs_find(odir, oname, olen, NULL), *y = ramfs_find(ndir, nname, nlen, NULL);
+    if (!x || !y)
+        return -ENOENT;
+    if (x->inode == y->inode)
+        return 0;
+    if ((S_ISDIR(x->inode->mode) && ramfs_is_ancestor(x->inode, ndir)) ||
+        (S_ISDIR(y->inode->mode) && ramfs_is_ancestor(y->inode, odir)))
+        return -EINVAL;
+    struct inode *xi = x->inode, *yi = y->inode;
+    x->inode = yi;
+    y->inode = xi;
+    ramfs_reparent(xi, odir, ndir);
+    ramfs_reparent(yi, ndir, odir);
+    int64_t now = (int64_t)vfs_now_ns();
+    odir->mtime_ns = odir->ctime_ns = ndir->mtime_ns = ndir->ctime_ns = xi->ctime_ns = yi->ctime_ns = now;
     return 0;
 }
 
@@ -280,7 +393,7 @@ static int ramfs_unborrow(struct inode *ino)
         return 0;
     for (size_t off = 0; off < ino->size; off += PAGE_SIZE) {
         void **slot = ramfs_slot(ino, off / PAGE_SIZE, true);
-        if (!slot || (!*slot && !(*slot = page_alloc())))
+        if (!slot || (!*slot && !(*slot = ramfs_page_new(ino))))
             return -ENOSPC;
         size_t chunk = ino->size - off < PAGE_SIZE ? ino->size - off : PAGE_SIZE;
         memcpy(*slot, n->borrowed + off, chunk);
@@ -300,7 +413,7 @@ static void ramfs_free_pages_from(struct inode *ino, size_t first)
             continue;
         for (size_t j = 0; j < PTRS_PER_PAGE; j++) {
             if (i * PTRS_PER_PAGE + j >= first && l1[j]) {
-                page_put(l1[j]);
+                ramfs_page_free(ino, l1[j]);
                 l1[j] = NULL;
             }
         }
@@ -374,6 +487,8 @@ static void ramfs_release(struct inode *ino)
         inode_put(ino->parent);
     if (S_ISREG(ino->mode))
         ramfs_free_pages_from(ino, 0);
+    if (--n->sb->inodes == 0)
+        kfree(n->sb);       /* the instance's last inode (its root, after umount) */
     kfree(n->target);
     kfree(n);
 }
@@ -384,6 +499,7 @@ const struct inode_ops ramfs_iops = {
     .link = ramfs_link,
     .unlink = ramfs_unlink,
     .rename = ramfs_rename,
+    .exchange = ramfs_exchange,
     .symlink = ramfs_symlink,
     .readlink = ramfs_readlink,
     .truncate = ramfs_truncate,
@@ -441,7 +557,7 @@ static long ramfs_write(struct file *f, struct uio *u, size_t n, uint64_t *off)
         if (chunk > n - done)
             chunk = n - done;
         void **slot = ramfs_slot(ino, pos / PAGE_SIZE, true);
-        if (!slot || (!*slot && !(*slot = page_alloc())))
+        if (!slot || (!*slot && !(*slot = ramfs_page_new(ino))))
             return done ? (long)done : -ENOSPC;
         if (uio_copy_in((uint8_t *)*slot + in_page, u, chunk))
             return done ? (long)done : -EFAULT;

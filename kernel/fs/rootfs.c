@@ -3,7 +3,7 @@
 #include "fs/rootfs.h"
 #include "fs/initramfs.h"
 #include "fs/ramfs.h"
-#include "fs/procfs.h"
+#include "fs/mount.h"
 #include "fs/vfs.h"
 #include "lib/errno.h"
 #include "lib/kstring.h"
@@ -62,11 +62,10 @@ void rootfs_init(const void *loader_initrd, size_t loader_len)
     rootfs_make_dev(root);
     struct inode *tmp = rootfs_mkdir(root, "tmp");
     inode_put(tmp);
+    mount_boot_root(root);
     struct inode *proc = rootfs_mkdir(root, "proc");
-    struct inode *procroot = procfs_new_root();
-    if (proc && procroot)
-        vfs_mount(proc, procroot);
-    inode_put(procroot);
+    if (proc)
+        mount_boot("proc", proc, "/proc");
     inode_put(proc);
     inode_put(root);
 }

@@ -7,6 +7,8 @@
 #include "fs/vfs.h"
 #include "fs/fdtable.h"
 #include "fs/pipe.h"
+#include "fs/mount.h"
+#include "fs/lock.h"
 #include "mm/vm.h"
 #include "mm/kmalloc.h"
 #include "lib/errno.h"
@@ -29,6 +31,8 @@
 #define SEEK_CUR 1
 #define SEEK_END 2
 #define RENAME_NOREPLACE 1
+#define RENAME_EXCHANGE  2
+#define RENAME_WHITEOUT  4
 #define UTIME_NOW  ((1L << 30) - 1)
 #define UTIME_OMIT ((1L << 30) - 2)
 #define IOV_MAX 1024
@@ -158,6 +162,8 @@ static int open_create_in(struct inode *parent, const char *name, size_t len, ui
         }
         return err == -ENOENT ? -EISDIR : err;
     }
+    if (err == -ENOENT && mount_check_write(parent))
+        return -EROFS;
     if (err == -ENOENT)
         return parent->iops->create ? parent->iops->create(parent, name, len, S_IFREG |
                                       (mode & 07777 & ~current()->umask), 0, ino) : -EROFS;
@@ -238,6 +244,11 @@ SYSCALL(openat)
         err = -ENOTDIR;
     else if (S_ISDIR(ino->mode) && (acc != O_RDONLY || (flags & O_CREAT)))
         err = -EISDIR;
+    else if ((acc != O_RDONLY || (flags & O_TRUNC)) && !(flags & O_PATH) && !S_ISCHR(ino->mode) &&
+             !S_ISFIFO(ino->mode) && mount_check_write(ino))
+        err = -EROFS;
+    else if (S_ISCHR(ino->mode) && !(flags & O_PATH) && mount_nodev(ino))
+        err = -EACCES;
     else if ((flags & O_TRUNC) && acc != O_RDONLY && S_ISREG(ino->mode))
         err = ino->iops && ino->iops->truncate ? ino->iops->truncate(ino, 0) : -EINVAL;
     /* As Linux on 64-bit, open() always adds O_LARGEFILE (pipes do not get it). */
@@ -345,6 +356,36 @@ static long io_positioned(uint64_t fd, uint64_t buf, uint64_t n, int64_t pos, bo
 SYSCALL(pread64) { return io_positioned(a[0], a[1], a[2], (int64_t)a[3], false); }
 SYSCALL(pwrite64) { return io_positioned(a[0], a[1], a[2], (int64_t)a[3], true); }
 
+/* preadv/pwritev(fd, iov, cnt, pos_l, pos_h): on 64-bit pos_l is the whole offset. The "2"
+ * forms add flags (only RWF_HIPRI, RWF_DSYNC and RWF_SYNC, which change nothing here) and
+ * take offset -1 to mean the file's own position. */
+#define RWF_KNOWN 0x7   /* RWF_HIPRI | RWF_DSYNC | RWF_SYNC */
+static long io_vector_at(const uint64_t a[6], bool writing, bool v2)
+{
+    int64_t pos = (int64_t)a[3];
+    struct file *f = fd_file(a[0]);
+    if (!f)
+        return -EBADF;
+    if (v2 && (a[5] & ~(uint64_t)RWF_KNOWN))
+        return -EOPNOTSUPP;
+    if (v2 && pos == -1)
+        return io_vector(a[0], a[1], a[2], writing, -1);
+    if (pos < 0)
+        return -EINVAL;
+    if (!S_ISREG(f->inode->mode))
+        return -ESPIPE;
+    uint32_t flags = f->flags;
+    f->flags &= ~(uint32_t)O_APPEND;
+    long r = io_vector(a[0], a[1], a[2], writing, pos);
+    f->flags = flags;
+    return r;
+}
+
+SYSCALL(preadv) { return io_vector_at(a, false, false); }
+SYSCALL(pwritev) { return io_vector_at(a, true, false); }
+SYSCALL(preadv2) { return io_vector_at(a, false, true); }
+SYSCALL(pwritev2) { return io_vector_at(a, true, true); }
+
 SYSCALL(lseek)
 {
     struct file *f = fd_file(a[0]);
@@ -354,6 +395,8 @@ SYSCALL(lseek)
     uint32_t m = f->inode->mode;
     if (S_ISFIFO(m) || (S_ISCHR(m) && f->ops && f->ops->ioctl))
         return -ESPIPE;     /* pipes and terminals have no position */
+    if (!(m & S_IFMT))
+        return (long)f->off; /* eventfd, epoll, signalfd, timerfd: Linux's noop_llseek */
     if (S_ISCHR(m)) {
         f->off = 0;         /* the memory devices: any seek "succeeds" and stays at 0 */
         return 0;
@@ -420,6 +463,12 @@ SYSCALL(fcntl)
         return 0;
     case F_GETFL:
         return f->flags;
+    case 5: /* F_GETLK */
+    case 6: /* F_SETLK */
+    case 7: /* F_SETLKW */
+        if (f->flags & O_PATH)
+            return -EBADF;
+        return lock_fcntl(fdt(), f, (int)a[1], a[2]);
     case F_SETFL:
         /* Only these status flags may change after open. */
         f->flags = (f->flags & ~(uint32_t)(O_APPEND | O_NONBLOCK)) | ((uint32_t)a[2] & (O_APPEND | O_NONBLOCK));
@@ -565,8 +614,10 @@ static long access_check(uint64_t dirfd, uint64_t upath, uint64_t mode, uint64_t
     if (err)
         return err;
     /* Every process runs as root: only execute permission can be missing. */
-    if ((mode & X_OK) && !S_ISDIR(ino->mode) && !(ino->mode & 0111))
+    if ((mode & X_OK) && !S_ISDIR(ino->mode) && (!(ino->mode & 0111) || (S_ISREG(ino->mode) && mount_noexec(ino))))
         err = -EACCES;
+    else if ((mode & W_OK) && !S_ISCHR(ino->mode) && !S_ISFIFO(ino->mode) && mount_check_write(ino))
+        err = -EROFS;
     inode_put(ino);
     return err;
 }
@@ -583,7 +634,7 @@ SYSCALL(truncate)
     if (err)
         return err;
     err = S_ISDIR(ino->mode) ? -EISDIR : !S_ISREG(ino->mode) || !ino->iops || !ino->iops->truncate ? -EINVAL
-          : ino->iops->truncate(ino, a[1]);
+          : mount_check_write(ino) ? -EROFS : ino->iops->truncate(ino, a[1]);
     inode_put(ino);
     return err;
 }
@@ -601,7 +652,7 @@ static long name_op_create(uint64_t dirfd, uint64_t upath, uint32_t mode, uint32
     size_t len;
     int err = at_parent((int64_t)dirfd, path, &parent, &name, &len);
     if (!err) {
-        err = name_is_dot(name, len) ? -EEXIST : parent->iops && parent->iops->create
+        err = name_is_dot(name, len) ? -EEXIST : mount_check_write(parent) ? -EROFS : parent->iops && parent->iops->create
               ? parent->iops->create(parent, name, len, mode, rdev, &ino) : -EROFS;
         if (!err)
             inode_put(ino);
@@ -646,6 +697,8 @@ SYSCALL(unlinkat)
         else if (!rmdir && name_wants_dir(name, len) && parent->iops->lookup(parent, name, len, &victim) == 0) {
             err = S_ISDIR(victim->mode) ? -EISDIR : -ENOTDIR;   /* "file/" names no directory */
             inode_put(victim);
+        } else if (mount_check_write(parent)) {
+            err = -EROFS;
         } else
             err = parent->iops && parent->iops->unlink ? parent->iops->unlink(parent, name, len, rmdir) : -EROFS;
         inode_put(parent);
@@ -667,7 +720,8 @@ SYSCALL(symlinkat)
     size_t len;
     int err = target[0] ? at_parent((int64_t)a[1], path, &parent, &name, &len) : -ENOENT;
     if (!err) {
-        err = parent->iops && parent->iops->symlink ? parent->iops->symlink(parent, name, len, target) : -EROFS;
+        err = mount_check_write(parent) ? -EROFS : parent->iops && parent->iops->symlink
+              ? parent->iops->symlink(parent, name, len, target) : -EROFS;
         inode_put(parent);
     }
     kfree(target);
@@ -684,7 +738,12 @@ SYSCALL(readlinkat)
     if (r < 0)
         return r;
     struct inode *ino;
-    int err = at_lookup((int64_t)a[0], path, 0, &ino);
+    int err;
+    struct file *f;
+    if (!path[0] && (int64_t)a[0] != AT_FDCWD && (f = fd_file(a[0])) && S_ISLNK(f->inode->mode))
+        err = (ino = inode_get(f->inode), 0);   /* "" and an O_PATH descriptor of a link: that link */
+    else
+        err = at_lookup((int64_t)a[0], path, 0, &ino);
     kfree(path);
     if (err)
         return err;
@@ -709,11 +768,23 @@ SYSCALL(linkat)
     struct inode *target, *parent;
     const char *name;
     size_t len;
-    int err = at_lookup((int64_t)a[0], oldp, (a[4] & AT_SYMLINK_FOLLOW) ? LOOKUP_FOLLOW : 0, &target);
+    int err;
+    if (!oldp[0] && (a[4] & AT_EMPTY_PATH)) {
+        /* The descriptor's own file (even one opened with O_PATH); AT_FDCWD names the cwd. */
+        struct file *f = (int64_t)a[0] == AT_FDCWD ? NULL : fd_file(a[0]);
+        err = (int64_t)a[0] == AT_FDCWD ? -EISDIR : !f ? -EBADF : (target = inode_get(f->inode), 0);
+        if (!err && S_ISDIR(target->mode)) {
+            inode_put(target);
+            err = -EISDIR;
+        }
+    } else {
+        err = at_lookup((int64_t)a[0], oldp, (a[4] & AT_SYMLINK_FOLLOW) ? LOOKUP_FOLLOW : 0, &target);
+    }
     if (!err) {
         err = at_parent((int64_t)a[2], newp, &parent, &name, &len);
         if (!err) {
             err = parent->dev != target->dev ? -EXDEV : name_is_dot(name, len) ? -EEXIST :
+                  mount_check_write(parent) ? -EROFS :
                   parent->iops && parent->iops->link ? parent->iops->link(parent, name, len, target) : -EPERM;
             inode_put(parent);
         }
@@ -726,8 +797,9 @@ SYSCALL(linkat)
 
 SYSCALL(renameat2)
 {
-    if (a[4] & ~(uint64_t)RENAME_NOREPLACE)
-        return -EINVAL;
+    if ((a[4] & ~(uint64_t)(RENAME_NOREPLACE | RENAME_EXCHANGE)) ||
+        ((a[4] & RENAME_NOREPLACE) && (a[4] & RENAME_EXCHANGE)))
+        return -EINVAL;     /* RENAME_WHITEOUT (overlay file systems) is not offered */
     char *oldp, *newp;
     long r = paths_in(a[1], a[3], &oldp, &newp);
     if (r < 0)
@@ -747,6 +819,10 @@ SYSCALL(renameat2)
                 err = -ENOTDIR;     /* "file/" names no directory */
             else if (od->dev != nd->dev)
                 err = -EXDEV;
+            else if (mount_check_write(od) || mount_check_write(nd))
+                err = -EROFS;
+            else if (a[4] & RENAME_EXCHANGE)
+                err = od->iops && od->iops->exchange ? od->iops->exchange(od, on, ol, nd, nn, nl) : -EINVAL;
             else if ((a[4] & RENAME_NOREPLACE) && nd->iops->lookup(nd, nn, nl, &existing) == 0) {
                 inode_put(existing);
                 err = -EEXIST;
@@ -867,7 +943,7 @@ static int find_emit(void *arg, const char *name, size_t len, uint64_t ino, unsi
 }
 
 /* Build the path of dir by looking each directory up in its parent, from the leaf upwards. */
-static long path_of(struct inode *dir, char *buf, size_t size)
+long vfs_path_of(struct inode *dir, char *buf, size_t size)
 {
     size_t pos = size - 1;
     buf[pos] = 0;
@@ -903,7 +979,7 @@ SYSCALL(getcwd)
     char *buf = kmalloc(PATH_MAX);
     if (!buf)
         return -ENOMEM;
-    long n = path_of(current()->cwd, buf, PATH_MAX);
+    long n = vfs_path_of(current()->cwd, buf, PATH_MAX);
     if (n > 0 && (uint64_t)n > a[1])
         n = -ERANGE;
     if (n > 0 && copy_to_user(a[0], buf, (size_t)n))
@@ -925,6 +1001,8 @@ SYSCALL(ftruncate)
         return -EINVAL;
     if (!f->inode->iops || !f->inode->iops->truncate)
         return -EINVAL;
+    if (mount_check_write(f->inode))
+        return -EROFS;
     return f->inode->iops->truncate(f->inode, a[1]);
 }
 
@@ -947,39 +1025,81 @@ static int attr_target(uint64_t dirfd, uint64_t upath, int flags, struct inode *
     return err;
 }
 
+static int chmod_inode(struct inode *ino, uint32_t mode)
+{
+    if (mount_check_write(ino))
+        return -EROFS;
+    ino->mode = (ino->mode & S_IFMT) | (mode & 07777);
+    ino->ctime_ns = (int64_t)vfs_now_ns();
+    return 0;
+}
+
 SYSCALL(fchmodat)
 {
     struct inode *ino;
     int err = attr_target(a[0], a[1], LOOKUP_FOLLOW, &ino);
     if (err)
         return err;
-    ino->mode = (ino->mode & S_IFMT) | ((uint32_t)a[2] & 07777);
-    ino->ctime_ns = (int64_t)vfs_now_ns();
+    err = chmod_inode(ino, (uint32_t)a[2]);
     inode_put(ino);
-    return 0;
+    return err;
 }
 
 SYSCALL(fchmod)
 {
     struct file *f = fd_file(a[0]);
-    if (!f)
+    if (!f || (f->flags & O_PATH))
         return -EBADF;
-    f->inode->mode = (f->inode->mode & S_IFMT) | ((uint32_t)a[1] & 07777);
+    return chmod_inode(f->inode, (uint32_t)a[1]);
+}
+
+/* As root: any owner may be given; -1 keeps one. A change by root keeps set-user-ID and
+ * set-group-ID bits on non-executables only, as Linux clears them otherwise. */
+static int chown_inode(struct inode *ino, uint32_t uid, uint32_t gid)
+{
+    if (mount_check_write(ino))
+        return -EROFS;
+    if (uid != (uint32_t)-1)
+        ino->uid = uid;
+    if (gid != (uint32_t)-1)
+        ino->gid = gid;
+    if ((uid != (uint32_t)-1 || gid != (uint32_t)-1) && !S_ISDIR(ino->mode) && (ino->mode & 0111))
+        ino->mode &= ~(uint32_t)06000;
+    ino->ctime_ns = (int64_t)vfs_now_ns();
     return 0;
 }
 
 SYSCALL(fchownat)
 {
     struct inode *ino;
-    int err = attr_target(a[0], a[1], (a[4] & AT_SYMLINK_NOFOLLOW) ? 0 : LOOKUP_FOLLOW, &ino);
+    if (a[4] & ~(uint64_t)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+        return -EINVAL;
+    char *path;
+    long r = path_in(a[1], &path);
+    if (r < 0)
+        return r;
+    int err;
+    if (!path[0] && (a[4] & AT_EMPTY_PATH)) {
+        struct file *f = (int64_t)a[0] == AT_FDCWD ? NULL : fd_file(a[0]);
+        err = (int64_t)a[0] == AT_FDCWD ? (ino = inode_get(current()->cwd), 0) : f ? (ino = inode_get(f->inode), 0)
+                                                                                 : -EBADF;
+    } else {
+        err = at_lookup((int64_t)a[0], path, (a[4] & AT_SYMLINK_NOFOLLOW) ? 0 : LOOKUP_FOLLOW, &ino);
+    }
+    kfree(path);
     if (err)
         return err;
-    if ((int32_t)a[2] != -1)
-        ino->uid = (uint32_t)a[2];
-    if ((int32_t)a[3] != -1)
-        ino->gid = (uint32_t)a[3];
+    err = chown_inode(ino, (uint32_t)a[2], (uint32_t)a[3]);
     inode_put(ino);
-    return 0;
+    return err;
+}
+
+SYSCALL(fchown)
+{
+    struct file *f = fd_file(a[0]);
+    if (!f || (f->flags & O_PATH))
+        return -EBADF;
+    return chown_inode(f->inode, (uint32_t)a[1], (uint32_t)a[2]);
 }
 
 static void utime_set(int64_t *field, const int64_t ts[2])
@@ -1001,13 +1121,21 @@ SYSCALL(utimensat)
             return -EINVAL;
     struct inode *ino;
     int err;
+    if (a[3] & ~(uint64_t)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+        return -EINVAL;
     if (!a[1]) {
+        if ((int64_t)a[0] == AT_FDCWD)
+            return -EFAULT;     /* as Linux: a NULL path needs a descriptor */
         struct file *f = fd_file(a[0]);
         if (!f)
             return -EBADF;
         ino = inode_get(f->inode);
     } else if ((err = attr_target(a[0], a[1], (a[3] & AT_SYMLINK_NOFOLLOW) ? 0 : LOOKUP_FOLLOW, &ino))) {
         return err;
+    }
+    if (mount_check_write(ino)) {
+        inode_put(ino);
+        return -EROFS;
     }
     utime_set(&ino->atime_ns, a[2] ? &ts[0] : NULL);
     utime_set(&ino->mtime_ns, a[2] ? &ts[2] : NULL);
@@ -1022,4 +1150,189 @@ SYSCALL(sync) { (void)a; return 0; }
 SYSCALL(fsync)
 {
     return fd_file(a[0]) ? 0 : -EBADF;
+}
+
+/* --- abi2: statx, extended attributes, close_range --- */
+
+/* The inode that (dirfd, path, AT_* flags) names, referenced; the path rules of newfstatat. */
+static int stat_target(uint64_t dirfd, uint64_t upath, uint64_t flags, struct inode **out)
+{
+    char *path;
+    long r = path_in(upath, &path);
+    if (r < 0)
+        return (int)r;
+    int err = 0;
+    if (!path[0] && (flags & AT_EMPTY_PATH)) {
+        if ((int64_t)dirfd == AT_FDCWD) {
+            *out = inode_get(current()->cwd);
+        } else {
+            struct file *f = fd_file(dirfd);
+            if (f)
+                *out = inode_get(f->inode);
+            else
+                err = -EBADF;
+        }
+    } else {
+        err = at_lookup((int64_t)dirfd, path, (flags & AT_SYMLINK_NOFOLLOW) ? 0 : LOOKUP_FOLLOW, out);
+    }
+    kfree(path);
+    return err;
+}
+
+struct k_statx_ts { int64_t sec; uint32_t nsec; int32_t pad; };
+struct k_statx {
+    uint32_t mask, blksize;
+    uint64_t attributes;
+    uint32_t nlink, uid, gid;
+    uint16_t mode, pad0;
+    uint64_t ino, size, blocks, attributes_mask;
+    struct k_statx_ts atime, btime, ctime, mtime;
+    uint32_t rdev_major, rdev_minor, dev_major, dev_minor;
+    uint64_t mnt_id;
+    uint32_t dio_mem_align, dio_offset_align;
+    uint64_t spare[12];
+};
+_Static_assert(sizeof(struct k_statx) == 256, "struct statx is 256 bytes");
+
+#define STATX_BASIC_STATS 0x7ffu
+#define STATX_RESERVED    0x80000000u
+#define AT_STATX_FORCE_SYNC 0x2000
+#define AT_STATX_DONT_SYNC  0x4000
+
+static void statx_ts(struct k_statx_ts *t, int64_t ns)
+{
+    t->sec = ns / 1000000000;
+    t->nsec = (uint32_t)(ns % 1000000000);
+}
+
+/* statx(dirfd, path, flags, mask, buf): every basic field is always filled (the mask asked for
+ * is only a hint); no birth time, so STATX_BTIME is never in the answer's mask. */
+SYSCALL(statx)
+{
+    uint64_t flags = a[2];
+    if (flags & ~(uint64_t)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | 0x800 | AT_STATX_FORCE_SYNC | AT_STATX_DONT_SYNC))
+        return -EINVAL;
+    if ((flags & AT_STATX_FORCE_SYNC) && (flags & AT_STATX_DONT_SYNC))
+        return -EINVAL;
+    if ((uint32_t)a[3] & STATX_RESERVED)
+        return -EINVAL;
+    struct inode *ino;
+    int err = stat_target(a[0], a[1], flags, &ino);
+    if (err)
+        return err;
+    struct k_statx sx;
+    memset(&sx, 0, sizeof sx);
+    sx.mask = STATX_BASIC_STATS;
+    sx.blksize = 4096;
+    sx.nlink = ino->nlink;
+    sx.uid = ino->uid;
+    sx.gid = ino->gid;
+    sx.mode = (uint16_t)ino->mode;
+    sx.ino = ino->ino;
+    sx.size = ino->size;
+    sx.blocks = (ino->size + 511) / 512;
+    statx_ts(&sx.atime, ino->atime_ns);
+    statx_ts(&sx.mtime, ino->mtime_ns);
+    statx_ts(&sx.ctime, ino->ctime_ns);
+    sx.rdev_major = ino->rdev >> 8;
+    sx.rdev_minor = ino->rdev & 0xff;
+    sx.dev_major = ino->dev >> 8;
+    sx.dev_minor = ino->dev & 0xff;
+    inode_put(ino);
+    return copy_to_user(a[4], &sx, sizeof sx) ? -EFAULT : 0;
+}
+
+/* Extended attributes: no file system here stores any (like Linux's ramfs). The target and
+ * the name are checked as Linux does, then get/set/remove are -EOPNOTSUPP and list is empty. */
+#define XATTR_NAME_MAX 255
+#define XATTR_CREATE  1
+#define XATTR_REPLACE 2
+
+static int xattr_name(uint64_t uname)
+{
+    char name[XATTR_NAME_MAX + 1];
+    long n = copy_string_from_user(name, uname, sizeof name);
+    if (n == -ENAMETOOLONG || n == 0)
+        return -ERANGE;
+    return n < 0 ? (int)n : 0;
+}
+
+/* kind: 0 path (follow), 1 path (no follow), 2 descriptor. */
+static int xattr_target(int kind, uint64_t target)
+{
+    if (kind == 2)
+        return fd_file(target) ? 0 : -EBADF;
+    struct inode *ino;
+    int err = stat_target((uint64_t)(int64_t)AT_FDCWD, target, kind ? AT_SYMLINK_NOFOLLOW : 0, &ino);
+    if (!err)
+        inode_put(ino);
+    return err;
+}
+
+static long xattr_set(int kind, const uint64_t a[6])
+{
+    int err = xattr_target(kind, a[0]);
+    if (!err)
+        err = xattr_name(a[1]);
+    if (!err && (a[4] & ~(uint64_t)(XATTR_CREATE | XATTR_REPLACE)))
+        err = -EINVAL;
+    if (!err && a[3] > 65536)
+        err = -E2BIG;
+    return err ? err : -EOPNOTSUPP;
+}
+
+static long xattr_get(int kind, const uint64_t a[6])
+{
+    int err = xattr_target(kind, a[0]);
+    if (!err)
+        err = xattr_name(a[1]);
+    return err ? err : -EOPNOTSUPP;
+}
+
+static long xattr_list(int kind, const uint64_t a[6])
+{
+    int err = xattr_target(kind, a[0]);
+    return err ? err : 0;
+}
+
+static long xattr_remove(int kind, const uint64_t a[6])
+{
+    int err = xattr_target(kind, a[0]);
+    if (!err)
+        err = xattr_name(a[1]);
+    return err ? err : -EOPNOTSUPP;
+}
+
+SYSCALL(setxattr) { return xattr_set(0, a); }
+SYSCALL(lsetxattr) { return xattr_set(1, a); }
+SYSCALL(fsetxattr) { return xattr_set(2, a); }
+SYSCALL(getxattr) { return xattr_get(0, a); }
+SYSCALL(lgetxattr) { return xattr_get(1, a); }
+SYSCALL(fgetxattr) { return xattr_get(2, a); }
+SYSCALL(listxattr) { return xattr_list(0, a); }
+SYSCALL(llistxattr) { return xattr_list(1, a); }
+SYSCALL(flistxattr) { return xattr_list(2, a); }
+SYSCALL(removexattr) { return xattr_remove(0, a); }
+SYSCALL(lremovexattr) { return xattr_remove(1, a); }
+SYSCALL(fremovexattr) { return xattr_remove(2, a); }
+
+/* close_range(first, last, flags): close (or, with CLOSE_RANGE_CLOEXEC, mark close-on-exec)
+ * every open descriptor in [first, last]. CLOSE_RANGE_UNSHARE is accepted: descriptor tables
+ * are never shared between processes here, so there is nothing to unshare. */
+#define CLOSE_RANGE_UNSHARE 2
+#define CLOSE_RANGE_CLOEXEC 4
+SYSCALL(close_range)
+{
+    uint32_t first = (uint32_t)a[0], last = (uint32_t)a[1];
+    if ((a[2] & ~(uint64_t)(CLOSE_RANGE_UNSHARE | CLOSE_RANGE_CLOEXEC)) || first > last)
+        return -EINVAL;
+    for (uint32_t fd = first; fd <= last && fd < NOFILE; fd++) {
+        if (!fd_get(fdt(), (int)fd))
+            continue;
+        if (a[2] & CLOSE_RANGE_CLOEXEC)
+            fd_set_cloexec(fdt(), (int)fd, true);
+        else
+            fd_close(fdt(), (int)fd);
+    }
+    return 0;
 }

@@ -1,6 +1,7 @@
 /* VFS core: reference counting of inodes and open files, path walking with symbolic links
  * and mount points, and the character-device table. */
 #include "fs/vfs.h"
+#include "fs/epoll.h"
 #include "mm/kmalloc.h"
 #include "mm/kvm.h"
 #include "mm/vm.h"
@@ -9,6 +10,7 @@
 #include "proc/proc.h"
 #include "proc/sched.h"
 #include "arch.h"
+#include "fs/lock.h"
 
 #define SYMLINK_MAX_DEPTH 40
 #define NCHARDEV 32
@@ -155,6 +157,9 @@ void file_put(struct file *f)
 {
     if (!f || --f->refs > 0)
         return;
+    if (f->epoll_watch)
+        epoll_file_closed(f);
+    lock_file_released(f);
     if (f->ops && f->ops->close)
         f->ops->close(f);
     inode_put(f->inode);

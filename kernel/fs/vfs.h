@@ -50,6 +50,8 @@
 
 struct inode;
 struct file;
+struct poll_table;
+struct epitem;
 
 /* Where a read or write moves bytes: user memory of the current process, or a kernel buffer. */
 struct uio {
@@ -72,6 +74,9 @@ struct inode_ops {
     int (*unlink)(struct inode *dir, const char *name, size_t len, bool dir_only);
     int (*rename)(struct inode *odir, const char *oname, size_t olen,
                   struct inode *ndir, const char *nname, size_t nlen);
+    /* renameat2(RENAME_EXCHANGE): swap two existing names. */
+    int (*exchange)(struct inode *odir, const char *oname, size_t olen,
+                    struct inode *ndir, const char *nname, size_t nlen);
     int (*symlink)(struct inode *dir, const char *name, size_t len, const char *target);
     long (*readlink)(struct inode *ino, char *buf, size_t n);
     int (*truncate)(struct inode *ino, uint64_t size);
@@ -89,6 +94,9 @@ struct file_ops {
     long (*write)(struct file *f, struct uio *u, size_t n, uint64_t *off);
     long (*ioctl)(struct file *f, uint64_t cmd, uint64_t arg);
     void (*close)(struct file *f);
+    /* The ready mask (POLLIN, POLLOUT, POLLHUP... of fs/waitq.h), registering pt on the
+     * file's wait queues with poll_wait(); NULL: always readable and writable. */
+    uint32_t (*poll)(struct file *f, struct poll_table *pt);
 };
 
 struct mount;
@@ -117,6 +125,8 @@ struct file {
     uint32_t flags;             /* O_ACCMODE | O_APPEND | O_NONBLOCK ... */
     const struct file_ops *ops;
     void *priv;
+    struct epitem *epoll_watch; /* epoll items watching this file (fs/epoll.c), dropped at close */
+    uint32_t version;           /* FIFOs: writer opens seen by a non-blocking reader's open */
 };
 
 struct inode *inode_new(uint32_t mode, const struct inode_ops *iops, const struct file_ops *fops);
@@ -140,6 +150,8 @@ int vfs_lookup_parent(struct inode *dir, const char *path, struct inode **parent
 struct inode *vfs_root(void);
 void vfs_set_root(struct inode *root);
 int vfs_mount(struct inode *dir, struct inode *root);
+/* The absolute path of a directory (getcwd's answer); its length with the NUL, or -errno. */
+long vfs_path_of(struct inode *dir, char *buf, size_t size);
 
 /* A regular file's whole contents for exec: in place when the file system has them in one
  * piece, else copied into kvm memory (*owned is then true and the caller kvm_free()s it). */

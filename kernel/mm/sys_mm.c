@@ -4,6 +4,7 @@
 #include "proc/sys.h"
 #include "proc/proc.h"
 #include "proc/sched.h"
+#include "proc/itimer.h"
 #include "mm/vm.h"
 #include "lib/errno.h"
 #include "fs/vfs.h"
@@ -77,6 +78,8 @@ SYSCALL(brk)
         return (long)mm->brk;
     if (new_end > old_end && !brk_grow(mm, old_end, new_end))
         return (long)mm->brk;
+    if (new_end < old_end)
+        itimer_note_unmap(current());
     if (new_end < old_end && vm_area_remove(mm, new_end, old_end))
         return (long)mm->brk;
     mm->brk = want;
@@ -188,6 +191,7 @@ SYSCALL(munmap)
     uint64_t addr = a[0], len = a[1];
     if ((addr & (PAGE_SIZE - 1)) || len == 0 || addr >= USER_TOP || len > USER_TOP - addr)
         return -EINVAL;
+    itimer_note_unmap(current());
     return vm_area_remove(current()->mm, addr, addr + page_up(len));
 }
 

@@ -205,16 +205,27 @@ static int elf_add_phdr_entry(struct elf_image *img, const struct elf_phdr *ph, 
     }
 }
 
-/* A dynamic linker would be needed; the kernel only runs static executables. */
-static bool elf_has_interp(const uint8_t *f, uint64_t phoff, unsigned phnum)
+/* The first PT_INTERP names the dynamic linker (later ones are ignored, as on Linux).
+ * Its size is checked before its bytes, so an absurd p_filesz is -ENOEXEC even when it
+ * also runs off the file. */
+static int elf_find_interp(const uint8_t *f, size_t len, uint64_t phoff, struct elf_image *img)
 {
-    for (unsigned i = 0; i < phnum; i++) {
+    for (unsigned i = 0; i < img->phnum; i++) {
         struct elf_phdr ph;
         elf_get_phdr(f, phoff, i, &ph);
-        if (ph.type == PT_INTERP)
-            return true;
+        if (ph.type != PT_INTERP)
+            continue;
+        if (ph.filesz < 2 || ph.filesz > ELF_INTERP_MAX)
+            return -ENOEXEC;
+        if (!elf_in_file(ph.offset, ph.filesz, len))
+            return -EIO;
+        if (f[ph.offset + ph.filesz - 1] != 0)
+            return -ENOEXEC;
+        img->interp_off = ph.offset;
+        img->interp_len = ph.filesz;
+        return 0;
     }
-    return false;
+    return 0;
 }
 
 static int elf_check_span(struct elf_image *img, uint64_t user_top)
@@ -308,8 +319,9 @@ static int elf_parse_checked(const uint8_t *f, size_t len, uint64_t user_top,
     err = elf_check_phtab(f, len, img, &phoff);
     if (err < 0)
         return err;
-    if (elf_has_interp(f, phoff, img->phnum))
-        return -ENOEXEC;
+    err = elf_find_interp(f, len, phoff, img);
+    if (err < 0)
+        return err;
     err = elf_scan_phdrs(f, len, phoff, img);
     if (err < 0)
         return err;

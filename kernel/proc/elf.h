@@ -1,5 +1,5 @@
-/* Validating parser for statically linked RV64 little-endian ELF executables:
- * turns an untrusted file image into a checked list of segments for exec. */
+/* Validating parser for RV64 little-endian ELF executables (static, PIE, or naming an
+ * interpreter): turns an untrusted file image into a checked list of segments for exec. */
 #ifndef PROC_ELF_H
 #define PROC_ELF_H
 
@@ -11,6 +11,7 @@
 #define ELF_PROT_R 1
 #define ELF_PROT_W 2
 #define ELF_PROT_X 4
+#define ELF_INTERP_MAX 4096  /* PATH_MAX: the longest PT_INTERP, its NUL included */
 
 struct elf_segment {
     uint64_t vaddr;     /* p_vaddr (add the load bias for ET_DYN) */
@@ -31,13 +32,16 @@ struct elf_image {
     bool stack_exec;          /* PT_GNU_STACK with PF_X; false when absent */
     bool has_tls;             /* PT_TLS present (glibc sets TLS up itself) */
     uint64_t tls_vaddr, tls_memsz, tls_filesz, tls_align;
+    uint64_t interp_off;      /* PT_INTERP: the interpreter's path, interp_len bytes at this */
+    uint64_t interp_len;      /* file offset, its NUL last; interp_len == 0 means no PT_INTERP */
 };
 
 /* Validate an ELF file of len bytes whose user half ends at user_top (exclusive).
- * Returns 0 and fills *img, -ENOEXEC when the file is not a static RV64 LE
- * executable (bad magic, class, data, version, machine, e_type not ET_EXEC/ET_DYN,
- * too short for an ELF header, or PT_INTERP present), or -EINVAL when the layout
- * is unsafe (see docs/elf-and-initramfs.md for the full list). */
+ * Returns 0 and fills *img, -ENOEXEC when the file is not an RV64 LE executable (bad
+ * magic, class, data, version, machine, e_type not ET_EXEC/ET_DYN, too short for an ELF
+ * header) or its first PT_INTERP is shorter than 2 or longer than ELF_INTERP_MAX bytes
+ * or does not end in NUL, -EIO when that PT_INTERP leaves the file, or -EINVAL when the
+ * layout is unsafe (see docs/elf-and-initramfs.md for the full list). */
 int elf_parse(const void *file, size_t len, uint64_t user_top, struct elf_image *img);
 
 /* Copy n bytes at file offset off of an ELF file of len bytes into dst (helper for

@@ -1,14 +1,18 @@
-/* exec: map PT_LOAD segments (file bytes copied, the rest demand-zero), set up the stack
- * region and lay out argc, argv, envp and the auxiliary vector as the Linux ELF ABI does. */
+/* exec: map PT_LOAD segments (file bytes copied, the rest demand-zero) of the program and,
+ * when it names one in PT_INTERP, of its dynamic linker; set up the stack region and lay out
+ * argc, argv, envp and the auxiliary vector as the Linux ELF ABI does. */
 #include "proc/exec.h"
+#include "fs/mount.h"
 #include "proc/thread.h"
 #include "proc/proc.h"
 #include "proc/elf.h"
 #include "proc/sched.h"
+#include "proc/itimer.h"
 #include "mm/vm.h"
 #include "fs/vfs.h"
 #include "fs/fdtable.h"
 #include "mm/kvm.h"
+#include "mm/kmalloc.h"
 #include "lib/errno.h"
 #include "lib/kstring.h"
 #include "lib/random.h"
@@ -84,7 +88,7 @@ static size_t exec_count(const char *const v[], size_t *bytes)
 /* Strings first (highest), then the 16-byte-aligned vector: argc, argv[], 0, envp[], 0, auxv. */
 static int exec_build_stack(struct mm *mm, const char *path, const char *const argv[],
                             const char *const envp[], const struct elf_image *img, uint64_t bias,
-                            uint64_t *sp_out)
+                            uint64_t interp_base, uint64_t *sp_out)
 {
     size_t bytes = strlen(path) + 1;
     size_t argc = exec_count(argv, &bytes), envc = exec_count(envp, &bytes);
@@ -99,7 +103,7 @@ static int exec_build_stack(struct mm *mm, const char *path, const char *const a
     uint64_t ptrs[2 * 64];  /* strings are pushed in batches so the pointer array stays small */
     uint64_t auxv[] = {
         AT_PHDR, img->phdr_vaddr ? img->phdr_vaddr + bias : 0, AT_PHENT, img->phentsize,
-        AT_PHNUM, img->phnum, AT_PAGESZ, PAGE_SIZE, AT_BASE, 0, AT_FLAGS, 0,
+        AT_PHNUM, img->phnum, AT_PAGESZ, PAGE_SIZE, AT_BASE, interp_base, AT_FLAGS, 0,
         AT_ENTRY, img->entry + bias, AT_UID, 0, AT_EUID, 0, AT_GID, 0, AT_EGID, 0,
         AT_SECURE, 0, AT_RANDOM, random, AT_HWCAP, EXEC_HWCAP, AT_CLKTCK, sched_hz(),
         AT_PLATFORM, platform, AT_EXECFN, execfn, AT_NULL, 0 };
@@ -166,12 +170,69 @@ static int exec_open(const char *path, const void **file, size_t *size, bool *ow
     int err = vfs_lookup(NULL, path, LOOKUP_FOLLOW, &ino);
     if (err)
         return err;
-    if (S_ISDIR(ino->mode) || !S_ISREG(ino->mode) || !(ino->mode & 0111))
+    if (S_ISDIR(ino->mode) || !S_ISREG(ino->mode) || !(ino->mode & 0111) || mount_noexec(ino))
         err = -EACCES;
     else
         err = vfs_read_all(ino, file, size, owned);
     inode_put(ino);
     return err;
+}
+
+/* The dynamic linker a program names in PT_INTERP, opened, checked and placed. */
+struct exec_interp {
+    const void *file;
+    size_t size;
+    bool owned;
+    struct elf_image img;
+    uint64_t bias;              /* the load bias; AT_BASE */
+};
+
+static void exec_interp_close(struct exec_interp *in)
+{
+    if (!in)
+        return;
+    if (in->owned)
+        kvm_free((void *)in->file);
+    kfree(in);
+}
+
+/* Open and validate the interpreter whose NUL-terminated path elf_parse found inside the
+ * program's file. As on Linux: a missing file is the lookup's error (ENOENT, ENOTDIR...), a
+ * directory or a file without x is EACCES, a file shorter than an ELF header is EIO and any
+ * other file the loader could not run is ELIBBAD. The interpreter's own PT_INTERP is
+ * ignored (Linux does not chain interpreters). */
+static int exec_interp_open(const void *file, const struct elf_image *img, struct exec_interp **out)
+{
+    const char *path = (const char *)file + img->interp_off;
+    struct exec_interp *in = kmalloc(sizeof *in);
+    if (!in)
+        return -ENOMEM;
+    int err = exec_open(path, &in->file, &in->size, &in->owned);
+    if (err) {
+        kfree(in);
+        return err;
+    }
+    err = in->size < 64 ? -EIO : elf_parse(in->file, in->size, USER_TOP, &in->img) ? -ELIBBAD : 0;
+    if (err) {
+        exec_interp_close(in);
+        return err;
+    }
+    *out = in;
+    return 0;
+}
+
+/* Map the interpreter: an ET_DYN one goes at the top of the mmap area (the libraries it
+ * loads go below it), an ET_EXEC one at its link address. */
+static int exec_interp_map(struct mm *mm, struct exec_interp *in)
+{
+    in->bias = 0;
+    if (in->img.dyn) {
+        uint64_t base = vm_find_gap(mm, in->img.hi - in->img.lo, mm->mmap_top);
+        if (!base)
+            return -ENOMEM;
+        in->bias = base - in->img.lo;
+    }
+    return exec_map_segments(mm, in->file, &in->img, in->bias);
 }
 
 /* Everything that can fail happens before the old program is touched. */
@@ -182,16 +243,23 @@ static int exec_build(struct proc *p, const char *path, const char *const argv[]
     int err = elf_parse(file, size, USER_TOP, &img);
     if (err)
         return err;
+    struct exec_interp *interp = NULL;
+    if (img.interp_len && (err = exec_interp_open(file, &img, &interp)) != 0)
+        return err;
     struct mm *mm = vm_create();
-    if (!mm)
+    if (!mm) {
+        exec_interp_close(interp);
         return -ENOMEM;
+    }
     uint64_t bias = img.dyn ? USER_PIE_BASE : 0, sp = 0;
     err = exec_map_segments(mm, file, &img, bias);
     if (!err)
         err = vm_area_add(mm, mm->stack_top - USER_STACK_SIZE, mm->stack_top,
                           VM_READ | VM_WRITE | (img.stack_exec ? VM_EXEC : 0), VMA_STACK);
+    if (!err && interp)
+        err = exec_interp_map(mm, interp);
     if (!err)
-        err = exec_build_stack(mm, path, argv, envp, &img, bias, &sp);
+        err = exec_build_stack(mm, path, argv, envp, &img, bias, interp ? interp->bias : 0, &sp);
     if (!err) {
         void *sigpage = proc_signal_page();
         /* Marked COW: an mprotect(PROT_WRITE) and a write give the process its own copy
@@ -204,9 +272,11 @@ static int exec_build(struct proc *p, const char *path, const char *const argv[]
         err = thread_exec_prepare(p);   /* the point of no return: the other threads go */
     if (err) {
         vm_destroy(mm);
+        exec_interp_close(interp);
         return err;
     }
     mm->brk_start = mm->brk = img.hi + bias;
+    itimer_exec(p);     /* POSIX timers end here; the old image's peak RSS is kept */
     struct mm *old = p->mm;
     p->mm = mm;
     if (p == current())
@@ -220,8 +290,10 @@ static int exec_build(struct proc *p, const char *path, const char *const argv[]
     p->sig_saved_valid = false;
     if (p->fdt)
         fdtable_close_on_exec(p->fdt);
-    arch_tf_init_user(p->tf, img.entry + bias, sp);
+    /* A dynamic program starts in its interpreter, which finds the program through auxv. */
+    arch_tf_init_user(p->tf, interp ? interp->img.entry + interp->bias : img.entry + bias, sp);
     arch_fpu_reset(p->tf, &p->fpu);
+    exec_interp_close(interp);
     return 0;
 }
 

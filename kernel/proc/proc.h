@@ -97,9 +97,38 @@ struct proc {
     /* (end of poll) */
 
     /* -- interval and POSIX timers: kernel/proc/itimer.c -- */
+    /* ITIMER_VIRTUAL / ITIMER_PROF: expiry in CPU-time ns (user / user+system), 0 = off. */
+    uint64_t it_virt_expires, it_virt_incr, it_prof_expires, it_prof_incr;
+    int it_cpu_posix;           /* armed POSIX timers on a CPU-time clock */
+    int it_next_id;             /* next timer_create id */
+    /* A relative sleep interrupted by a signal without handler resumes here (restart_syscall). */
+    uint64_t it_restart_deadline, it_restart_rmtp;
+    bool it_restart_valid;
+    uint64_t it_rss_minflt;     /* ru_self.minflt when the peak RSS was last sampled */
+    /* Resource usage: own figures, reaped children's totals, and the child wait4 last reported. */
+    struct proc_rusage { uint64_t utime, stime, maxrss_kib, minflt, majflt, nvcsw, nivcsw; }
+        ru_self, ru_children, ru_reported;
     /* (end of timers) */
 
     /* -- the everyday ABI: mount, statfs, sched_*, prctl, ... (kernel/fs/mount.c, kernel/proc/sys_sched.c) -- */
+#define PROC_SCHED_RESET_ON_FORK 0x40000000
+    struct {
+        uint64_t cpu_mask;      /* sched_setaffinity: cpus[] indices it may run on; 0 means all */
+        int nice;               /* -20..19 (setpriority) */
+        int policy;             /* SCHED_OTHER, SCHED_BATCH or SCHED_IDLE (| SCHED_RESET_ON_FORK) */
+        int pdeathsig;          /* PR_SET_PDEATHSIG: sent when the parent exits */
+        bool undumpable;        /* PR_SET_DUMPABLE 0 */
+        bool membarrier_private;    /* MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED done */
+        bool membarrier_global;     /* MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED done */
+    } abi;                      /* clone copies it (proc_abi_inherit), minus pdeathsig */
+    struct {                    /* credentials (kernel/proc/sys_cred.c); all zero: root, full caps */
+        uint32_t ruid, euid, suid, fsuid, rgid, egid, sgid, fsgid;
+        uint32_t ngroups;
+        uint32_t groups[32];
+        uint64_t caps_dropped_eff, caps_dropped_perm;   /* capability bits taken away */
+        uint64_t caps_inh;
+        uint32_t personality;
+    } cred;                     /* fork copies it */
     /* (end of abi) */
 
     /* -- page cache and file mappings: kernel/mm/pagecache.c, sys_mm.c -- */
@@ -116,9 +145,8 @@ extern bool proc_init_is_vital;
 void proc_init(void);
 /* Start a process running the executable at path (boot-time spawn and init). */
 int proc_spawn(const char *path, struct proc *parent);
-/* fork: a copy of the current process; returns the child's pid or -errno. With share_mm the
- * child borrows the parent's address space (vfork) and the parent waits in proc_vfork_wait. */
-int proc_fork(bool share_mm);
+/* clone: what a new thread or process inherits of the scheduling and prctl state. */
+void proc_abi_inherit(struct proc *child, const struct proc *parent);
 void proc_vfork_wait(struct proc *child);
 /* A vfork child has exec'd or is exiting: give the parent back its address space. */
 void proc_vfork_release(struct proc *child);
@@ -130,6 +158,12 @@ __attribute__((noreturn)) void proc_exit(int status);
 #define WAIT_UNTRACED  2
 #define WAIT_CONTINUED 8
 int proc_wait(int pid, int *status, int options);
+#define WAITID_EXITED  4
+#define WAITID_NOWAIT  0x01000000
+/* waitid: idtype 0 (P_ALL) any child, 1 (P_PID) child id, 2 (P_PGID) children in group id; options
+ * WAIT_NOHANG | WAIT_UNTRACED (WSTOPPED) | WAITID_EXITED | WAIT_CONTINUED | WAITID_NOWAIT.
+ * 1 with *info filled, 0 (WNOHANG, nothing yet), -ECHILD or -ERESTARTSYS. */
+int proc_waitid(int idtype, int id, int options, struct k_siginfo *info);
 /* A U-mode fault: raise the matching signal (SIGSEGV, SIGBUS, SIGILL...) with si_addr. */
 void proc_fault(struct proc *p, enum proc_fault kind, const char *what, uint64_t epc, uint64_t tval);
 /* Last steps before sret to U-mode: reschedule if the tick asked for it, deliver signals. */

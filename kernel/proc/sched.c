@@ -1,13 +1,16 @@
 /* The scheduler: each hart loops picking the next runnable process round robin and
  * switch_context()s into it; a process gives the hart back by switching to that loop. */
+#include "proc/syscall.h"
 #include "proc/sched.h"
 #include "proc/proc.h"
+#include "proc/itimer.h"
 #include "mm/vm.h"
 #include "lib/panic.h"
 #include "lib/errno.h"
 #include "lib/trace.h"
 #include "lib/spinlock.h"
 #include "dev/console.h"
+#include "fs/timerfd.h"
 
 struct cpu cpus[MAX_HARTS];
 uint32_t cpu_count;
@@ -36,9 +39,11 @@ uint64_t sched_ticks(void) { return arch_time_ns() / (1000000000ULL / sched.hz);
 
 static struct proc *sched_pick(void)
 {
+    uint64_t me = 1UL << this_cpu()->index;
     for (int n = 1; n <= NPROC; n++) {
         int i = (sched.last + n) % NPROC;
-        if (procs[i].state == PROC_RUNNABLE) {
+        /* sched_setaffinity: a process runs only on the harts of its mask (0: any). */
+        if (procs[i].state == PROC_RUNNABLE && (!procs[i].abi.cpu_mask || (procs[i].abi.cpu_mask & me))) {
             sched.last = i;
             return &procs[i];
         }
@@ -115,6 +120,7 @@ void sched_loop(void)
             c->last_pid = TRACE_PID_IDLE;
         }
         if (sched.booted && proc_live_count() == 0) {
+            syscall_enosys_report();
             kprintf("kernel: no processes left, powering off\n");
             arch_power_off(false);
         }
@@ -126,6 +132,11 @@ void sched_switch_out(void)
 {
     struct cpu *c = this_cpu();
     struct proc *p = c->proc;
+    /* getrusage's context-switch counts: giving the hart up while still runnable is involuntary. */
+    if (p->state == PROC_RUNNABLE)
+        p->ru_self.nivcsw++;
+    else if (p->state != PROC_ZOMBIE)
+        p->ru_self.nvcsw++;
     switch_context(&p->ctx, &c->sched_ctx);
 }
 
@@ -185,6 +196,19 @@ int sched_sleep_until(uint64_t deadline_ns)
     return err;
 }
 
+int sched_sleep_on_until(const void *chan, uint64_t deadline_ns)
+{
+    struct proc *p = current();
+    if (deadline_ns && arch_time_ns() >= deadline_ns)
+        return signal_pending(p) ? -EINTR : -ETIMEDOUT;
+    p->wake_at_ns = deadline_ns;
+    int err = sched_sleep_on(chan);
+    p->wake_at_ns = 0;
+    if (!err && deadline_ns && arch_time_ns() >= deadline_ns)
+        err = -ETIMEDOUT;
+    return err;
+}
+
 static void sched_wake_timers(void)
 {
     uint64_t now = arch_time_ns();
@@ -215,6 +239,8 @@ void sched_tick(bool from_user, unsigned ticks)
             c->proc->stime += ticks;
         c->need_resched = true;
     }
+    itimer_tick(c->proc, from_user, c->proc ? ticks : 0);
     sched_wake_timers();
+    timerfd_tick();
     console_poll();
 }

@@ -46,6 +46,9 @@ void sched_sleep_uninterruptible(const void *chan);
 void sched_wakeup(const void *chan);
 /* Block until the monotonic clock reaches deadline_ns; 0, or -EINTR for a signal. */
 int sched_sleep_until(uint64_t deadline_ns);
+/* Block until sched_wakeup(chan) or the monotonic clock reaches deadline_ns (0: no deadline):
+ * 0 (woken), -ETIMEDOUT (the deadline has passed) or -EINTR (a signal is pending). */
+int sched_sleep_on_until(const void *chan, uint64_t deadline_ns);
 void sched_tick(bool from_user, unsigned ticks);  /* timer interrupt on this hart */
 uint64_t sched_ticks(void);                /* ticks since boot */
 unsigned sched_hz(void);

@@ -6,12 +6,15 @@
 #include "proc/sched.h"
 #include "proc/thread.h"
 #include "lib/errno.h"
+#include "proc/itimer.h"
 #include "lib/kstring.h"
 #include "dev/console.h"
+#include "fs/signalfd.h"
 
 enum sig_default { SIGDFL_TERM, SIGDFL_CORE, SIGDFL_IGNORE, SIGDFL_STOP, SIGDFL_CONT };
 
 void arch_syscall_restart(struct proc *p);
+void arch_syscall_restart_block(struct proc *p);
 void arch_syscall_set_result(struct proc *p, long value);
 long arch_syscall_result(struct proc *p);
 
@@ -41,13 +44,34 @@ bool signal_ignored(struct proc *p, int sig)
 bool signal_restart_pending(struct proc *p)
 {
     long r = arch_syscall_result(p);
-    return r == -ERESTARTSYS || r == -ERESTARTNOHAND;
+    return r == -ERESTARTSYS || r == -ERESTARTNOHAND || r == -ERESTART_RESTARTBLOCK;
 }
 
 bool signal_pending(struct proc *p)
 {
     uint64_t pending = p->sig_pending | proc_group(p)->sig_shared_pending;
     return (pending & ~(p->sig_blocked & ~SIG_UNBLOCKABLE)) != 0 || p->group_stop_req;
+}
+
+/* The lowest pending signal in mask, the thread's own before the group's (signalfd). */
+int signal_dequeue(struct proc *p, uint64_t mask, struct k_siginfo *info)
+{
+    struct proc *g = proc_group(p);
+    uint64_t *pending = &p->sig_pending;
+    struct k_siginfo *infos = p->sig_info;
+    if (!(*pending & mask)) {
+        pending = &g->sig_shared_pending;
+        infos = g->sig_shared_info;
+    }
+    uint64_t ready = *pending & mask;
+    if (!ready)
+        return 0;
+    int sig = 1;
+    while (!(ready & SIGBIT(sig)))
+        sig++;
+    *pending &= ~SIGBIT(sig);
+    *info = infos[sig];
+    return sig;
 }
 
 static bool signal_is_stop(int sig)
@@ -127,6 +151,7 @@ static void signal_generate(struct proc *t, int sig, const struct k_siginfo *inf
     else
         *slot = (struct k_siginfo){ .signo = sig, .code = SI_USER };
     slot->signo = sig;
+    signalfd_notify(t, sig);
     if (!shared) {
         signal_wake_thread(t, sig);
         return;
@@ -275,8 +300,10 @@ static void signal_fix_syscall(struct proc *p, const struct k_sigaction *handler
     if (!p->in_syscall)
         return;
     long r = arch_syscall_result(p);
-    if (r == -ERESTARTSYS || r == -ERESTARTNOHAND) {
-        if (!handler || (r == -ERESTARTSYS && (handler->flags & SA_RESTART)))
+    if (r == -ERESTARTSYS || r == -ERESTARTNOHAND || r == -ERESTART_RESTARTBLOCK) {
+        if (!handler && r == -ERESTART_RESTARTBLOCK)
+            arch_syscall_restart_block(p);
+        else if (!handler || (r == -ERESTARTSYS && (handler->flags & SA_RESTART)))
             arch_syscall_restart(p);
         else
             arch_syscall_set_result(p, -EINTR);
@@ -290,6 +317,8 @@ static bool signal_run_handler(struct proc *p, int sig)
     struct k_sigaction copy = *act;
     uint64_t old_mask = p->sig_saved_valid ? p->sig_saved_mask : p->sig_blocked;
     signal_fix_syscall(p, &copy);
+    if (p->sig_info[sig].code == SI_TIMER)
+        itimer_signal_taken(p, &p->sig_info[sig]);
     if (arch_signal_setup_frame(p, sig, &copy, &p->sig_info[sig], old_mask)) {
         p->fault_what = "bad signal stack";
         signal_terminate(p, SIGSEGV);

@@ -58,6 +58,8 @@
 #define ERESTARTSYS    512
 /* Internal: return EINTR if a handler runs, restart otherwise (nanosleep, sigsuspend). */
 #define ERESTARTNOHAND 514
+/* Internal: return EINTR if a handler runs, else resume through restart_syscall (relative sleeps). */
+#define ERESTART_RESTARTBLOCK 516
 
 #define SIGBIT(sig) (1UL << ((sig) - 1))
 #define SIG_UNBLOCKABLE (SIGBIT(SIGKILL) | SIGBIT(SIGSTOP))
@@ -73,6 +75,8 @@ struct k_siginfo {
     int32_t pid, uid, status;
     uint64_t addr;
     uint64_t utime, stime;
+    int32_t timer_id, overrun;  /* SI_TIMER: si_tid, si_overrun */
+    uint64_t value;             /* si_value (SI_TIMER) */
 };
 
 struct proc;
@@ -85,6 +89,9 @@ void signal_send_thread(struct proc *t, int sig, const struct k_siginfo *info);
 /* A fault: deliver sig to the current process even if it is blocked or ignored. */
 void signal_force(int sig, int code, uint64_t addr);
 bool signal_pending(struct proc *p);
+/* Take the lowest-numbered pending signal of p that is in mask (blocked or not) with its
+ * siginfo, as signalfd reads them: the signal number, or 0 if none is pending. */
+int signal_dequeue(struct proc *p, uint64_t mask, struct k_siginfo *info);
 /* Did the system call being returned from end with an internal restart code? */
 bool signal_restart_pending(struct proc *p);
 /* On the way back to U-mode: act on pending signals (run handlers, stop, or terminate).

@@ -98,12 +98,108 @@
 /* (end of threads) */
 
 /* -- polling and event fds: kernel/fs/poll.c, epoll.c, eventfd.c, signalfd.c, timerfd.c -- */
+#define SYS_eventfd2         19
+#define SYS_epoll_create1    20
+#define SYS_epoll_ctl        21
+#define SYS_epoll_pwait      22
+#define SYS_pselect6         72
+#define SYS_ppoll            73
+#define SYS_signalfd4        74
+#define SYS_timerfd_create   85
+#define SYS_timerfd_settime  86
+#define SYS_timerfd_gettime  87
+#define SYS_epoll_pwait2     441
 /* (end of poll) */
 
 /* -- interval and POSIX timers: kernel/proc/itimer.c -- */
+#define SYS_getitimer        102
+#define SYS_setitimer        103
+#define SYS_timer_create     107
+#define SYS_timer_gettime    108
+#define SYS_timer_getoverrun 109
+#define SYS_timer_settime    110
+#define SYS_timer_delete     111
+#define SYS_restart_syscall  128
 /* (end of timers) */
 
 /* -- the everyday ABI: mount, statfs, sched_*, prctl, ... (kernel/fs/mount.c, kernel/proc/sys_sched.c) -- */
+#define SYS_umount2              39
+#define SYS_mount                40
+#define SYS_statfs               43
+#define SYS_fstatfs              44
+#define SYS_fchown               55
+#define SYS_sendfile             71
+#define SYS_sched_setparam       118
+#define SYS_sched_setscheduler   119
+#define SYS_sched_getscheduler   120
+#define SYS_sched_getparam       121
+#define SYS_sched_setaffinity    122
+#define SYS_sched_getaffinity    123
+#define SYS_sched_get_priority_max 125
+#define SYS_sched_get_priority_min 126
+#define SYS_sched_rr_get_interval 127
+#define SYS_setpriority          140
+#define SYS_getpriority          141
+#define SYS_sethostname          161
+#define SYS_setdomainname        162
+#define SYS_prctl                167
+#define SYS_getcpu               168
+#define SYS_riscv_hwprobe        258
+#define SYS_riscv_flush_icache   259
+#define SYS_syncfs               267
+#define SYS_membarrier           283
+#define SYS_copy_file_range      285
+#define SYS_rseq                 293
+/* abi2: signals waited for and queued, waitid, vectored/advisory file calls, locks, credentials */
+#define SYS_flock                32
+#define SYS_fallocate            47
+#define SYS_preadv               69
+#define SYS_pwritev              70
+#define SYS_sync_file_range      84
+#define SYS_capget               90
+#define SYS_capset               91
+#define SYS_personality          92
+#define SYS_waitid               95
+#define SYS_rt_sigtimedwait      137
+#define SYS_rt_sigqueueinfo      138
+#define SYS_setregid             143
+#define SYS_setgid               144
+#define SYS_setreuid             145
+#define SYS_setuid               146
+#define SYS_setresuid            147
+#define SYS_getresuid            148
+#define SYS_setresgid            149
+#define SYS_getresgid            150
+#define SYS_setfsuid             151
+#define SYS_setfsgid             152
+#define SYS_getgroups            158
+#define SYS_setgroups            159
+#define SYS_readahead            213
+#define SYS_fadvise64            223
+#define SYS_mlock                228
+#define SYS_munlock              229
+#define SYS_mlockall             230
+#define SYS_munlockall           231
+#define SYS_mincore              232
+#define SYS_rt_tgsigqueueinfo    240
+#define SYS_mlock2               284
+#define SYS_preadv2              286
+#define SYS_pwritev2             287
+#define SYS_syslog               116
+#define SYS_setxattr             5
+#define SYS_lsetxattr            6
+#define SYS_fsetxattr            7
+#define SYS_getxattr             8
+#define SYS_lgetxattr            9
+#define SYS_fgetxattr            10
+#define SYS_listxattr            11
+#define SYS_llistxattr           12
+#define SYS_flistxattr           13
+#define SYS_removexattr          14
+#define SYS_lremovexattr         15
+#define SYS_fremovexattr         16
+#define SYS_statx                291
+#define SYS_close_range          436
 /* (end of abi) */
 
 /* -- page cache and file mappings: kernel/mm/pagecache.c, sys_mm.c -- */
@@ -139,12 +235,36 @@ SYSCALL(gettid); SYSCALL(clone3); SYSCALL(get_robust_list);
 /* (end of threads) */
 
 /* -- polling and event fds: kernel/fs/poll.c, epoll.c, eventfd.c, signalfd.c, timerfd.c -- */
+SYSCALL(eventfd2); SYSCALL(epoll_create1); SYSCALL(epoll_ctl); SYSCALL(epoll_pwait);
+SYSCALL(pselect6); SYSCALL(ppoll); SYSCALL(signalfd4);
+SYSCALL(timerfd_create); SYSCALL(timerfd_settime); SYSCALL(timerfd_gettime); SYSCALL(epoll_pwait2);
 /* (end of poll) */
 
 /* -- interval and POSIX timers: kernel/proc/itimer.c -- */
+SYSCALL(getitimer); SYSCALL(setitimer); SYSCALL(timer_create); SYSCALL(timer_gettime);
+SYSCALL(timer_getoverrun); SYSCALL(timer_settime); SYSCALL(timer_delete); SYSCALL(restart_syscall);
 /* (end of timers) */
 
 /* -- the everyday ABI: mount, statfs, sched_*, prctl, ... (kernel/fs/mount.c, kernel/proc/sys_sched.c) -- */
+SYSCALL(umount2); SYSCALL(mount); SYSCALL(statfs); SYSCALL(fstatfs); SYSCALL(fchown);
+SYSCALL(sendfile); SYSCALL(sched_setparam); SYSCALL(sched_setscheduler);
+SYSCALL(sched_getscheduler); SYSCALL(sched_getparam); SYSCALL(sched_setaffinity);
+SYSCALL(sched_getaffinity); SYSCALL(sched_get_priority_max); SYSCALL(sched_get_priority_min);
+SYSCALL(sched_rr_get_interval); SYSCALL(setpriority); SYSCALL(getpriority); SYSCALL(sethostname);
+SYSCALL(setdomainname); SYSCALL(prctl); SYSCALL(getcpu); SYSCALL(riscv_hwprobe);
+SYSCALL(riscv_flush_icache); SYSCALL(syncfs); SYSCALL(membarrier); SYSCALL(copy_file_range);
+SYSCALL(rseq);
+SYSCALL(flock); SYSCALL(fallocate); SYSCALL(preadv); SYSCALL(pwritev); SYSCALL(preadv2);
+SYSCALL(pwritev2); SYSCALL(sync_file_range); SYSCALL(readahead); SYSCALL(fadvise64);
+SYSCALL(capget); SYSCALL(capset); SYSCALL(personality); SYSCALL(waitid); SYSCALL(rt_sigtimedwait);
+SYSCALL(rt_sigqueueinfo); SYSCALL(rt_tgsigqueueinfo); SYSCALL(geteuid); SYSCALL(getgid);
+SYSCALL(getegid); SYSCALL(setuid); SYSCALL(setgid); SYSCALL(setreuid); SYSCALL(setregid);
+SYSCALL(setresuid); SYSCALL(getresuid); SYSCALL(setresgid); SYSCALL(getresgid); SYSCALL(setfsuid);
+SYSCALL(setfsgid); SYSCALL(getgroups); SYSCALL(setgroups); SYSCALL(mlock); SYSCALL(munlock);
+SYSCALL(mlockall); SYSCALL(munlockall); SYSCALL(mlock2); SYSCALL(mincore); SYSCALL(syslog);
+SYSCALL(setxattr); SYSCALL(lsetxattr); SYSCALL(fsetxattr); SYSCALL(getxattr); SYSCALL(lgetxattr);
+SYSCALL(fgetxattr); SYSCALL(listxattr); SYSCALL(llistxattr); SYSCALL(flistxattr); SYSCALL(removexattr);
+SYSCALL(lremovexattr); SYSCALL(fremovexattr); SYSCALL(statx); SYSCALL(close_range);
 /* (end of abi) */
 
 /* -- page cache and file mappings: kernel/mm/pagecache.c, sys_mm.c -- */

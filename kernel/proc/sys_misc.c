@@ -3,6 +3,7 @@
 #include "proc/sys.h"
 #include "proc/proc.h"
 #include "proc/sched.h"
+#include "proc/itimer.h"
 #include "mm/vm.h"
 #include "lib/errno.h"
 #include "lib/kstring.h"
@@ -83,23 +84,5 @@ SYSCALL(getrandom)
 
 SYSCALL(getrusage)
 {
-    struct proc *p = current();
-    int64_t who = (int64_t)a[0];
-    uint64_t ticks_u, ticks_s, us_per_tick = 1000000 / sched_hz();
-    if (who == RUSAGE_SELF || who == RUSAGE_THREAD) {
-        ticks_u = p->utime;
-        ticks_s = p->stime;
-    } else if (who == RUSAGE_CHILDREN) {
-        ticks_u = p->cutime;
-        ticks_s = p->cstime;
-    } else {
-        return -EINVAL;
-    }
-    int64_t ru[18];
-    memset(ru, 0, sizeof ru);
-    ru[0] = (int64_t)(ticks_u * us_per_tick / 1000000);
-    ru[1] = (int64_t)(ticks_u * us_per_tick % 1000000);
-    ru[2] = (int64_t)(ticks_s * us_per_tick / 1000000);
-    ru[3] = (int64_t)(ticks_s * us_per_tick % 1000000);
-    return copy_to_user(a[1], ru, sizeof ru);
+    return itimer_getrusage(current(), (int64_t)a[0], a[1]);
 }

@@ -1,8 +1,10 @@
 /* Process system calls: identity, fork (clone), execve, exit, wait4, uname, sysinfo, reboot. */
 #include "proc/sys.h"
 #include "proc/proc.h"
+#include "proc/syscall.h"
 #include "proc/sched.h"
 #include "proc/exec.h"
+#include "proc/itimer.h"
 #include "mm/vm.h"
 #include "mm/kvm.h"
 #include "mm/kmalloc.h"
@@ -13,7 +15,6 @@
 #include "dev/console.h"
 
 SYSCALL(getpid) { (void)a; return current()->tgid; }
-SYSCALL(getuid) { (void)a; return 0; }
 
 SYSCALL(getppid)
 {
@@ -46,11 +47,9 @@ SYSCALL(wait4)
     int r = proc_wait(pid, &status, options);
     if (r > 0 && ustatus && copy_to_user(ustatus, &status, sizeof status))
         return -EFAULT;
-    if (r >= 0 && rusage) {
-        static const uint8_t zero[144];
-        if (copy_to_user(rusage, zero, sizeof zero))
-            return -EFAULT;
-    }
+    /* As Linux: rusage is written only when a child is reported (untouched for WNOHANG's 0). */
+    if (r > 0 && rusage && itimer_wait_rusage(current(), rusage))
+        return -EFAULT;
     return r;
 }
 
@@ -126,18 +125,7 @@ SYSCALL(execve)
     return err ? err : 0;
 }
 
-SYSCALL(uname)
-{
-    struct { char sysname[65], nodename[65], release[65], version[65], machine[65], domain[65]; } u;
-    memset(&u, 0, sizeof u);
-    kstrlcpy(u.sysname, "Linux", sizeof u.sysname);     /* glibc checks the release, not the name */
-    kstrlcpy(u.nodename, "rvix", sizeof u.nodename);
-    kstrlcpy(u.release, "6.1.0-rvix", sizeof u.release);
-    kstrlcpy(u.version, "rvix 0.1", sizeof u.version);
-    kstrlcpy(u.machine, "riscv64", sizeof u.machine);
-    kstrlcpy(u.domain, "(none)", sizeof u.domain);
-    return copy_to_user(a[0], &u, sizeof u);
-}
+/* uname: kernel/proc/sys_sched.c, next to sethostname. */
 
 SYSCALL(sysinfo)
 {
@@ -175,6 +163,7 @@ SYSCALL(reboot)
         arch_reboot();
     case LINUX_REBOOT_CMD_POWER_OFF:
     case LINUX_REBOOT_CMD_HALT:
+        syscall_enosys_report();
         kprintf("kernel: power off\n");
         arch_power_off(false);
     default:

@@ -16,6 +16,8 @@
 #define CLOCK_REALTIME_COARSE    5
 #define CLOCK_MONOTONIC_COARSE   6
 #define CLOCK_BOOTTIME           7
+#define CLOCK_REALTIME_ALARM     8
+#define CLOCK_BOOTTIME_ALARM     9
 #define TIMER_ABSTIME            1
 #define NSEC_PER_SEC             1000000000ULL
 
@@ -37,8 +39,15 @@ static int clock_read(uint64_t id, uint64_t *ns)
     case CLOCK_THREAD_CPUTIME_ID:
         *ns = (p->utime + p->stime) * (NSEC_PER_SEC / sched_hz());
         return 0;
-    default:
-        return -EINVAL;
+    default: {
+        /* Linux's encoded CPU clocks, (~pid << 3) | per-thread | which (0 prof, 1 virt,
+         * 2 sched): only the caller's own (pid 0 or its pid). */
+        int64_t c = (int64_t)id, pid = ~(c >> 3);
+        if (c >= 0 || (c & 3) == 3 || (pid != 0 && pid != p->pid))
+            return -EINVAL;
+        *ns = (p->utime + ((c & 3) == 1 ? 0 : p->stime)) * (NSEC_PER_SEC / sched_hz());
+        return 0;
+    }
     }
 }
 
@@ -69,14 +78,25 @@ SYSCALL(clock_gettime)
     return err ? err : timespec_to_user(a[1], ns);
 }
 
+/* The clocks read the hart's time CSR (one count = 1/timebase s); the coarse ones are, as on
+ * Linux, reported at tick resolution, and so are the CPU-time clocks, which are charged by the
+ * tick. Timers and sleeps on every clock expire on a tick (docs/processes.md, "Timers"). */
 SYSCALL(clock_getres)
 {
     uint64_t ns;
     int err = clock_read(a[0], &ns);
     if (err || !a[1])
         return err;
-    return timespec_to_user(a[1], a[0] == CLOCK_PROCESS_CPUTIME_ID || a[0] == CLOCK_THREAD_CPUTIME_ID
-                                      ? NSEC_PER_SEC / sched_hz() : 1);
+    uint64_t tb = arch_timebase_hz(), res;
+    switch (a[0]) {
+    case CLOCK_REALTIME: case CLOCK_MONOTONIC: case CLOCK_MONOTONIC_RAW: case CLOCK_BOOTTIME:
+        res = tb ? (NSEC_PER_SEC + tb - 1) / tb : 1;
+        break;
+    default:
+        res = NSEC_PER_SEC / sched_hz();
+        break;
+    }
+    return timespec_to_user(a[1], res);
 }
 
 static uint64_t deadline_after(uint64_t ns)
@@ -85,40 +105,77 @@ static uint64_t deadline_after(uint64_t ns)
     return ns > UINT64_MAX - now ? UINT64_MAX : now + ns;
 }
 
+/* Sleep until deadline (on the one clock that REALTIME, MONOTONIC and BOOTTIME share). A
+ * relative sleep that a signal interrupts reports the time left in rmtp; without a handler
+ * (a stop and continue) it resumes for the time left, through restart_syscall, as on Linux.
+ * An absolute sleep is simply restarted with its own arguments. */
+static long sleep_until(struct proc *p, uint64_t deadline, bool absolute, uint64_t rmtp)
+{
+    if (sched_sleep_until(deadline) == 0)
+        return 0;
+    if (absolute)
+        return -ERESTARTNOHAND;
+    uint64_t now = arch_time_ns();
+    if (deadline <= now)
+        return 0;
+    if (rmtp && timespec_to_user(rmtp, deadline - now))
+        return -EFAULT;
+    p->it_restart_deadline = deadline;
+    p->it_restart_rmtp = rmtp;
+    p->it_restart_valid = true;
+    return -ERESTART_RESTARTBLOCK;
+}
+
+SYSCALL(restart_syscall)
+{
+    (void)a;
+    struct proc *p = current();
+    if (!p->it_restart_valid)
+        return -EINTR;
+    p->it_restart_valid = false;
+    return sleep_until(p, p->it_restart_deadline, false, p->it_restart_rmtp);
+}
+
 SYSCALL(nanosleep)
 {
+    struct proc *p = current();
     uint64_t ns;
+    p->it_restart_valid = false;
     int err = timespec_from_user(a[0], &ns);
     if (err)
         return err;
-    uint64_t deadline = deadline_after(ns);
-    if (sched_sleep_until(deadline) == 0)
-        return 0;
-    /* Interrupted: report the time left, as Linux does. */
-    uint64_t now = arch_time_ns();
-    if (a[1] && timespec_to_user(a[1], deadline > now ? deadline - now : 0))
-        return -EFAULT;
-    return -ERESTARTNOHAND;
+    return sleep_until(p, deadline_after(ns), false, a[1]);
 }
 
+/* Linux's order of checks: unknown clock EINVAL, clock without sleeping ENOTSUP, then the
+ * request (EFAULT, EINVAL), then per-clock refusals. Flags other than TIMER_ABSTIME are ignored. */
 SYSCALL(clock_nanosleep)
 {
-    uint64_t ns, now;
-    int err = clock_read(a[0], &now);
-    if (!err)
-        err = timespec_from_user(a[2], &ns);
+    struct proc *p = current();
+    uint64_t ns;
+    int64_t clock = (int64_t)a[0];
+    p->it_restart_valid = false;
+    switch (clock) {
+    case CLOCK_REALTIME: case CLOCK_MONOTONIC: case CLOCK_BOOTTIME:
+    case CLOCK_PROCESS_CPUTIME_ID: case CLOCK_THREAD_CPUTIME_ID:
+    case CLOCK_REALTIME_ALARM: case CLOCK_BOOTTIME_ALARM:
+        break;
+    case CLOCK_MONOTONIC_RAW: case CLOCK_REALTIME_COARSE: case CLOCK_MONOTONIC_COARSE:
+        return -ENOTSUP;
+    default:
+        return -EINVAL;
+    }
+    int err = timespec_from_user(a[2], &ns);
     if (err)
         return err;
-    if (a[0] == CLOCK_PROCESS_CPUTIME_ID || a[0] == CLOCK_THREAD_CPUTIME_ID)
-        return -EINVAL;
-    uint64_t deadline = (a[1] & TIMER_ABSTIME) ? ns : deadline_after(ns);
-    if (sched_sleep_until(deadline) == 0)
-        return 0;
-    uint64_t left = arch_time_ns();
-    left = deadline > left ? deadline - left : 0;
-    if (!(a[1] & TIMER_ABSTIME) && a[3] && timespec_to_user(a[3], left))
-        return -EFAULT;
-    return -ERESTARTNOHAND;
+    if (clock == CLOCK_THREAD_CPUTIME_ID)
+        return -EINVAL;     /* as Linux: a thread cannot sleep on its own CPU clock */
+    if (clock == CLOCK_PROCESS_CPUTIME_ID)
+        return -EINVAL;     /* not supported here: no other thread could advance it */
+    if (clock == CLOCK_REALTIME_ALARM || clock == CLOCK_BOOTTIME_ALARM)
+        return -ENOTSUP; /* alarm clocks need an RTC, as on a Linux without one */
+    bool absolute = a[1] & TIMER_ABSTIME;
+    return sleep_until(p, absolute ? ns : deadline_after(ns), absolute, a[3]);
 }
 
 SYSCALL(gettimeofday)

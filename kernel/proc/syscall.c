@@ -4,8 +4,9 @@
 #include "proc/sys.h"
 #include "lib/errno.h"
 #include "lib/printf.h"
+#include "dev/console.h"
 
-#define NR_SYSCALLS 440
+#define NR_SYSCALLS 450
 
 typedef long (*syscall_fn)(const uint64_t a[6]);
 
@@ -26,9 +27,6 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
     [SYS_getpid] = sys_getpid,
     [SYS_getppid] = sys_getppid,
     [SYS_getuid] = sys_getuid,
-    [SYS_geteuid] = sys_getuid,
-    [SYS_getgid] = sys_getuid,
-    [SYS_getegid] = sys_getuid,
     [SYS_sysinfo] = sys_sysinfo,
     [SYS_clone] = sys_clone,
     [SYS_execve] = sys_execve,
@@ -104,12 +102,111 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
     /* (end of threads) */
 
     /* -- polling and event fds: kernel/fs/poll.c, epoll.c, eventfd.c, signalfd.c, timerfd.c -- */
+    [SYS_eventfd2] = sys_eventfd2,
+    [SYS_epoll_create1] = sys_epoll_create1,
+    [SYS_epoll_ctl] = sys_epoll_ctl,
+    [SYS_epoll_pwait] = sys_epoll_pwait,
+    [SYS_pselect6] = sys_pselect6,
+    [SYS_ppoll] = sys_ppoll,
+    [SYS_signalfd4] = sys_signalfd4,
+    [SYS_timerfd_create] = sys_timerfd_create,
+    [SYS_timerfd_settime] = sys_timerfd_settime,
+    [SYS_timerfd_gettime] = sys_timerfd_gettime,
+    [SYS_epoll_pwait2] = sys_epoll_pwait2,
     /* (end of poll) */
 
     /* -- interval and POSIX timers: kernel/proc/itimer.c -- */
+    [SYS_getitimer] = sys_getitimer,
+    [SYS_setitimer] = sys_setitimer,
+    [SYS_timer_create] = sys_timer_create,
+    [SYS_timer_gettime] = sys_timer_gettime,
+    [SYS_timer_getoverrun] = sys_timer_getoverrun,
+    [SYS_timer_settime] = sys_timer_settime,
+    [SYS_timer_delete] = sys_timer_delete,
+    [SYS_restart_syscall] = sys_restart_syscall,
     /* (end of timers) */
 
     /* -- the everyday ABI: mount, statfs, sched_*, prctl, ... (kernel/fs/mount.c, kernel/proc/sys_sched.c) -- */
+    [SYS_umount2] = sys_umount2,
+    [SYS_mount] = sys_mount,
+    [SYS_statfs] = sys_statfs,
+    [SYS_fstatfs] = sys_fstatfs,
+    [SYS_fchown] = sys_fchown,
+    [SYS_sendfile] = sys_sendfile,
+    [SYS_sched_setparam] = sys_sched_setparam,
+    [SYS_sched_setscheduler] = sys_sched_setscheduler,
+    [SYS_sched_getscheduler] = sys_sched_getscheduler,
+    [SYS_sched_getparam] = sys_sched_getparam,
+    [SYS_sched_setaffinity] = sys_sched_setaffinity,
+    [SYS_sched_getaffinity] = sys_sched_getaffinity,
+    [SYS_sched_get_priority_max] = sys_sched_get_priority_max,
+    [SYS_sched_get_priority_min] = sys_sched_get_priority_min,
+    [SYS_sched_rr_get_interval] = sys_sched_rr_get_interval,
+    [SYS_setpriority] = sys_setpriority,
+    [SYS_getpriority] = sys_getpriority,
+    [SYS_sethostname] = sys_sethostname,
+    [SYS_setdomainname] = sys_setdomainname,
+    [SYS_prctl] = sys_prctl,
+    [SYS_getcpu] = sys_getcpu,
+    [SYS_riscv_hwprobe] = sys_riscv_hwprobe,
+    [SYS_riscv_flush_icache] = sys_riscv_flush_icache,
+    [SYS_syncfs] = sys_syncfs,
+    [SYS_membarrier] = sys_membarrier,
+    [SYS_copy_file_range] = sys_copy_file_range,
+    [SYS_rseq] = sys_rseq,
+    /* abi2 (kernel/proc/sys_cred.c, sys_sigwait.c, kernel/fs/lock.c, sys_fileadv.c, kernel/mm/sys_mlock.c) */
+    [SYS_flock] = sys_flock,
+    [SYS_fallocate] = sys_fallocate,
+    [SYS_preadv] = sys_preadv,
+    [SYS_pwritev] = sys_pwritev,
+    [SYS_preadv2] = sys_preadv2,
+    [SYS_pwritev2] = sys_pwritev2,
+    [SYS_sync_file_range] = sys_sync_file_range,
+    [SYS_readahead] = sys_readahead,
+    [SYS_fadvise64] = sys_fadvise64,
+    [SYS_capget] = sys_capget,
+    [SYS_capset] = sys_capset,
+    [SYS_personality] = sys_personality,
+    [SYS_waitid] = sys_waitid,
+    [SYS_rt_sigtimedwait] = sys_rt_sigtimedwait,
+    [SYS_rt_sigqueueinfo] = sys_rt_sigqueueinfo,
+    [SYS_rt_tgsigqueueinfo] = sys_rt_tgsigqueueinfo,
+    [SYS_geteuid] = sys_geteuid,
+    [SYS_getgid] = sys_getgid,
+    [SYS_getegid] = sys_getegid,
+    [SYS_setuid] = sys_setuid,
+    [SYS_setgid] = sys_setgid,
+    [SYS_setreuid] = sys_setreuid,
+    [SYS_setregid] = sys_setregid,
+    [SYS_setresuid] = sys_setresuid,
+    [SYS_getresuid] = sys_getresuid,
+    [SYS_setresgid] = sys_setresgid,
+    [SYS_getresgid] = sys_getresgid,
+    [SYS_setfsuid] = sys_setfsuid,
+    [SYS_setfsgid] = sys_setfsgid,
+    [SYS_getgroups] = sys_getgroups,
+    [SYS_setgroups] = sys_setgroups,
+    [SYS_mlock] = sys_mlock,
+    [SYS_munlock] = sys_munlock,
+    [SYS_mlockall] = sys_mlockall,
+    [SYS_munlockall] = sys_munlockall,
+    [SYS_mlock2] = sys_mlock2,
+    [SYS_mincore] = sys_mincore,
+    [SYS_syslog] = sys_syslog,
+    [SYS_setxattr] = sys_setxattr,
+    [SYS_lsetxattr] = sys_lsetxattr,
+    [SYS_fsetxattr] = sys_fsetxattr,
+    [SYS_getxattr] = sys_getxattr,
+    [SYS_lgetxattr] = sys_lgetxattr,
+    [SYS_fgetxattr] = sys_fgetxattr,
+    [SYS_listxattr] = sys_listxattr,
+    [SYS_llistxattr] = sys_llistxattr,
+    [SYS_flistxattr] = sys_flistxattr,
+    [SYS_removexattr] = sys_removexattr,
+    [SYS_lremovexattr] = sys_lremovexattr,
+    [SYS_fremovexattr] = sys_fremovexattr,
+    [SYS_statx] = sys_statx,
+    [SYS_close_range] = sys_close_range,
     /* (end of abi) */
 
     /* -- page cache and file mappings: kernel/mm/pagecache.c, sys_mm.c -- */
@@ -137,6 +234,14 @@ size_t syscall_enosys_format(char *buf, size_t n)
             len += (size_t)ksnprintf(buf + len, n - len, nr == NR_SYSCALLS ? ">=%lu %lu\n" : "%lu %lu\n",
                                      nr, enosys_counts[nr]);
     return len < n ? len : n;
+}
+
+void syscall_enosys_report(void)
+{
+    for (uint64_t nr = 0; nr <= NR_SYSCALLS; nr++)
+        if (enosys_counts[nr])
+            kprintf(nr == NR_SYSCALLS ? "kernel: enosys >=%lu %lu\n" : "kernel: enosys %lu %lu\n",
+                    nr, enosys_counts[nr]);
 }
 
 uint64_t syscall_enosys_count(uint64_t nr)

@@ -18,5 +18,8 @@ long syscall_dispatch(const struct syscall_args *args);
 uint64_t syscall_enosys_count(uint64_t nr);
 /* /proc/enosys: "<number> <calls>" for every unimplemented number that was called. */
 size_t syscall_enosys_format(char *buf, size_t n);
+/* At power-off: one console line "kernel: enosys <number> <calls>" per unimplemented number
+ * called since boot (scripts/qemu-test.py judges them). Numbers past the table are ">=N". */
+void syscall_enosys_report(void);
 
 #endif

@@ -7,10 +7,12 @@
  * System calls here: clone, clone3, exit, exit_group, gettid. */
 #include "proc/thread.h"
 #include "proc/futex.h"
+#include "proc/itimer.h"
 #include "proc/proc.h"
 #include "proc/sched.h"
 #include "proc/signal.h"
 #include "proc/sys.h"
+#include "proc/syscall.h"
 #include "mm/vm.h"
 #include "fs/fdtable.h"
 #include "fs/vfs.h"
@@ -131,6 +133,7 @@ long thread_clone(const struct clone_req *r)
     c->sid = cur->sid;
     c->did_exec = cur->did_exec && (flags & CLONE_THREAD);
     memcpy(c->rlimits, cur->rlimits, sizeof c->rlimits);
+    proc_abi_inherit(c, cur);
     c->sig_blocked = cur->sig_blocked;
     if ((flags & (CLONE_VM | CLONE_VFORK)) != CLONE_VM) {
         c->altstack_sp = cur->altstack_sp;
@@ -183,6 +186,7 @@ static void thread_group_end(struct proc *g, int status)
         kprintf("kernel: init exited with status %d\n", status);
         /* A real init must never end; spawn= test runs simply go on until all have exited. */
         if (proc_init_is_vital) {
+            syscall_enosys_report();
             kprintf("kernel: powering off\n");
             arch_power_off(status != 0);
         }
@@ -218,6 +222,8 @@ void thread_exit(int status)
     if (g->exec_thread)
         sched_wakeup(&g->live_threads);
     bool last = g->live_threads == 0;
+    if (last)
+        itimer_exit(g);     /* the process's timers end with its last thread */
     proc_release_resources(p);
     p->exit_status = status;
     /* As Linux does: exit_group's (or the fatal signal's) status, else the last thread's. */
@@ -269,6 +275,7 @@ static void thread_take_over(struct proc *p, struct proc *g)
     p->stop_sig = g->stop_sig;
     p->stop_unreported = g->stop_unreported;
     p->cont_unreported = g->cont_unreported;
+    itimer_move(p, g);
     memcpy(p->sig_actions, g->sig_actions, sizeof p->sig_actions);
     p->sig_shared_pending = g->sig_shared_pending;
     memcpy(p->sig_shared_info, g->sig_shared_info, sizeof p->sig_shared_info);

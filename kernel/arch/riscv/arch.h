@@ -85,6 +85,9 @@ struct k_siginfo;
 void arch_signal_page_fill(void *page);
 int arch_signal_setup_frame(struct proc *p, int sig, const struct k_sigaction *act,
                             const struct k_siginfo *info, uint64_t old_mask);
+/* A siginfo_t (128 bytes) in user memory from / to the kernel's form; 0 or -EFAULT. */
+int arch_siginfo_to_user(uint64_t uaddr, const struct k_siginfo *info);
+int arch_siginfo_from_user(uint64_t uaddr, struct k_siginfo *info);
 long arch_signal_return(struct proc *p);
 uint64_t arch_tf_sp(const struct proc *p);
 
@@ -95,6 +98,12 @@ void arch_tlb_flush_remote(uint64_t cpu_mask, uint64_t va, uint64_t size, long a
 /* Answer a pending remote flush request for this hart (IPI trap and lock spinning). */
 void arch_tlb_shootdown_poll(void);
 void arch_tlb_use_rfence(bool on);
+
+/* Hart features and cache/ordering operations for user space (hwcap.c). */
+void arch_hwcap_init(const struct machine_info *mi);   /* boot: riscv,isa and the SBI ids */
+bool arch_hwprobe(int64_t key, uint64_t *value);        /* riscv_hwprobe: false for unknown keys */
+void arch_icache_flush_local(void);                     /* fence.i on this hart */
+void arch_icache_flush_all(void);                       /* fence + fence.i on every hart, waited for */
 
 /* Power (sbi.c). */
 __attribute__((noreturn)) void arch_power_off(bool failure);

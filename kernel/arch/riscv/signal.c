@@ -6,8 +6,10 @@
 #include "proc/proc.h"
 #include "proc/signal.h"
 #include "proc/sched.h"
+#include "proc/itimer.h"
 #include "mm/vm.h"
 #include "lib/kstring.h"
+#include "lib/errno.h"
 
 #define SS_ONSTACK 1
 #define SS_DISABLE 2
@@ -18,6 +20,7 @@ struct user_siginfo {
         struct { int32_t pid, uid; } kill;
         struct { int32_t pid, uid, status, pad; int64_t utime, stime; } chld;
         struct { uint64_t addr; } fault;
+        struct { int32_t tid, overrun; uint64_t value; } timer;
         uint8_t raw[112];
     } u;
 };
@@ -67,12 +70,35 @@ static void signal_fill_info(struct user_siginfo *ui, const struct k_siginfo *in
         ui->u.chld.status = info->status;
         ui->u.chld.utime = (int64_t)info->utime;
         ui->u.chld.stime = (int64_t)info->stime;
+    } else if (info->code == SI_TIMER) {
+        ui->u.timer.tid = info->timer_id;
+        ui->u.timer.overrun = info->overrun;
+        ui->u.timer.value = info->value;
     } else if (info->code > 0 && info->signo != SIGCHLD) {
         ui->u.fault.addr = info->addr;
     } else {
         ui->u.kill.pid = info->pid;
         ui->u.kill.uid = info->uid;
+        memcpy(ui->u.raw + 8, &info->addr, 8);  /* si_value (sigqueue), kept in addr */
     }
+}
+
+int arch_siginfo_to_user(uint64_t uaddr, const struct k_siginfo *info)
+{
+    struct user_siginfo ui;
+    signal_fill_info(&ui, info);
+    return copy_to_user(uaddr, &ui, sizeof ui);
+}
+
+int arch_siginfo_from_user(uint64_t uaddr, struct k_siginfo *info)
+{
+    struct user_siginfo ui;
+    if (copy_from_user(&ui, uaddr, sizeof ui))
+        return -EFAULT;
+    *info = (struct k_siginfo){ .signo = ui.signo, .errno_ = ui.errno_, .code = ui.code,
+                                .pid = ui.u.kill.pid, .uid = ui.u.kill.uid };
+    memcpy(&info->addr, ui.u.raw + 8, 8);
+    return 0;
 }
 
 /* The process's FP registers as they are now, whether saved already or still live. */
@@ -139,6 +165,13 @@ void arch_syscall_restart(struct proc *p)
 {
     p->tf->epc -= 4;
     p->tf->a0 = p->syscall_a0;
+}
+
+/* Restart through restart_syscall (128), which resumes what the process saved. */
+void arch_syscall_restart_block(struct proc *p)
+{
+    p->tf->epc -= 4;
+    p->tf->a7 = 128;
 }
 
 void arch_syscall_set_result(struct proc *p, long value)

@@ -172,6 +172,7 @@ static void trap_user_exception(struct trapframe *tf)
     {
         kstat_inc(KSTAT_PAGE_FAULTS);
         int err = vm_fault(p->mm, tf->tval, trap_access_kind(cause));
+        p->ru_self.minflt += err == 0;  /* getrusage: no fault reads a disk yet, all are minor */
         if (err == 0)
             return;
         proc_fault(p, err == -ENOMEM ? PROC_FAULT_OOM : vm_area_find(p->mm, tf->tval) ?

@@ -278,8 +278,12 @@ static void test_elf_rejects_foreign(void)
 
     CHECK(dyn.data != NULL && host.data != NULL);
     if (dyn.data != NULL) {
+        /* A dynamic program is accepted; exec loads the interpreter it names. */
         CHECK(find_phdr(&dyn, PT_INTERP, 0) >= 0);
-        CHECK_EQ(parse(&dyn, &img), -ENOEXEC);
+        CHECK_EQ(parse(&dyn, &img), 0);
+        CHECK(img.interp_len == sizeof "/lib/ld-linux-riscv64-lp64d.so.1");
+        CHECK(img.interp_len > 0 && memcmp((const char *)dyn.data + img.interp_off,
+                                           "/lib/ld-linux-riscv64-lp64d.so.1", img.interp_len) == 0);
     }
     if (host.data != NULL)
         CHECK_EQ(parse(&host, &img), -ENOEXEC);
@@ -290,6 +294,42 @@ static void test_elf_rejects_foreign(void)
     free(script.data);
     free(dyn.data);
     free(host.data);
+}
+
+/* PT_INTERP checks, made before the path is looked at (Linux's order and errors). */
+static int parse_interp_variant(struct blob dyn, uint64_t filesz, uint64_t offset, int last_byte)
+{
+    struct blob c = blob_copy(dyn);
+    struct elf_image img;
+    int i = find_phdr(&c, PT_INTERP, 0);
+    Elf64_Phdr ph = get_phdr(&c, (unsigned)i);
+    if (last_byte >= 0)
+        c.data[ph.p_offset + ph.p_filesz - 1] = (uint8_t)last_byte;
+    if (filesz)
+        ph.p_filesz = filesz;
+    if (offset)
+        ph.p_offset = offset;
+    put_phdr(&c, (unsigned)i, &ph);
+    int r = parse(&c, &img);
+    free(c.data);
+    return r;
+}
+
+static void test_elf_interp_errors(void)
+{
+    struct blob dyn = load_data("hello-dynamic");
+
+    CHECK(dyn.data != NULL);
+    if (dyn.data == NULL)
+        return;
+    CHECK_EQ(parse_interp_variant(dyn, 0, 0, -1), 0);
+    CHECK_EQ(parse_interp_variant(dyn, 1, 0, -1), -ENOEXEC);            /* too short */
+    CHECK_EQ(parse_interp_variant(dyn, 4097, 0, -1), -ENOEXEC);         /* over PATH_MAX */
+    CHECK_EQ(parse_interp_variant(dyn, 4097, UINT64_MAX, -1), -ENOEXEC); /* size checked first */
+    CHECK_EQ(parse_interp_variant(dyn, 0, dyn.len - 4, -1), -EIO);      /* runs off the file */
+    CHECK_EQ(parse_interp_variant(dyn, 0, UINT64_MAX - 8, -1), -EIO);   /* wraps */
+    CHECK_EQ(parse_interp_variant(dyn, 0, 0, 'x'), -ENOEXEC);           /* no NUL at the end */
+    free(dyn.data);
 }
 
 /* One corruption of a copy of a base binary, and the result it must produce. */
@@ -797,6 +837,10 @@ static bool image_sane(const struct elf_image *img, size_t len, uint64_t top)
         return false;
     if (img->lo > img->hi || (img->dyn ? img->hi - img->lo > top : img->hi > top))
         return false;
+    /* A PT_INTERP path lies in the file, 2..ELF_INTERP_MAX bytes, NUL last. */
+    if (img->interp_len && (img->interp_len < 2 || img->interp_len > ELF_INTERP_MAX ||
+                            img->interp_off > len || img->interp_len > len - img->interp_off))
+        return false;
     for (int i = 0; i < img->nseg; i++) {
         const struct elf_segment *s = &img->seg[i];
         if (s->filesz > s->memsz || s->offset > len || s->filesz > len - s->offset)
@@ -853,7 +897,7 @@ static int mutate_once(struct blob *b, size_t hdr_end, int *accepted)
         }
     }
     int r = elf_parse(b->data, b->len, USER_TOP, &img);
-    int bad = !(r == 0 || r == -ENOEXEC || r == -EINVAL) ||
+    int bad = !(r == 0 || r == -ENOEXEC || r == -EINVAL || r == -EIO) ||
               (r == 0 && !image_sane(&img, b->len, USER_TOP));
     *accepted += r == 0;
     for (unsigned k = nmut; k-- > 0;)
@@ -894,6 +938,7 @@ int main(void)
     RUN_TEST(test_elf_real_bare);
     RUN_TEST(test_elf_real_static_pie);
     RUN_TEST(test_elf_rejects_foreign);
+    RUN_TEST(test_elf_interp_errors);
     RUN_TEST(test_elf_corrupt_exec);
     RUN_TEST(test_elf_corrupt_dyn);
     RUN_TEST(test_elf_corrupt_glibc);
