@@ -233,7 +233,7 @@ CASES = [
          about="futex ops one by one: WAIT/WAKE, BITSET, REQUEUE, WAKE_OP, timeouts, errors, FIFO, shared"),
     Case("g-threads", spawn("/tests/threads"), 11,
          about="pthreads stress: mutex counter, condvars, barriers, cancel, join, TLS, 100 threads"),
-    Case("g-threadsem", spawn("/tests/threadsem"), 29, compare="/tests/threadsem",
+    Case("g-threadsem", spawn("/tests/threadsem"), 31, compare="/tests/threadsem",
          about="thread groups: tids, tgkill, kill to a non-blocking thread, exit/exit_group/execve from threads, "
                "wait4 at group end, CLEARTID, clone3 errors, /proc/self/task, robust mutexes, group stop"),
     # (end of threads)
