@@ -231,6 +231,9 @@ CASES = [
     # -- abi --
     # (end of abi)
     # -- mm --
+    Case("g-rwx", spawn("/tests/rwx"), 6, compare="/tests/rwx",
+         expect=[r"^exec: pid \d+: a segment is writable and executable$"],
+         about="RWX segments load and run (self-patching code), RWX mmap/mprotect JIT, Linux's mmap/mremap/madvise rules"),
     # (end of mm)
     # -- dynlink --
     # (end of dynlink)

@@ -30,6 +30,12 @@ $(BUILD)/user/glibc/%: user/%.c
 	@mkdir -p $(dir $@)
 	$(UCC) $(GCFLAGS) $< -o $@
 
+# rwx has only read+write+execute PT_LOADs, as some course suites ship (scripts/mkrwx.py).
+$(BUILD)/user/glibc/tests/rwx: user/tests/rwx.c scripts/mkrwx.py
+	@mkdir -p $(dir $@)
+	$(UCC) $(GCFLAGS) $< -o $@.tmp
+	python3 scripts/mkrwx.py $@.tmp && mv $@.tmp $@
+
 $(BADELF): $(BADELF_BASE) scripts/mkbadelf.py
 	@echo "  BADELF  $(BADELF_DIR)"
 	@rm -rf $(BADELF_DIR) && mkdir -p $(BADELF_DIR)

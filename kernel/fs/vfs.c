@@ -4,6 +4,7 @@
 #include "mm/kmalloc.h"
 #include "mm/kvm.h"
 #include "mm/vm.h"
+#include "mm/pagecache.h"
 #include "lib/errno.h"
 #include "lib/kstring.h"
 #include "proc/proc.h"
@@ -73,6 +74,7 @@ void inode_put(struct inode *ino)
         return;
     if (ino->iops && ino->iops->release)
         ino->iops->release(ino);
+    pagecache_release(ino);
     kfree(ino);
 }
 

@@ -81,6 +81,11 @@ struct inode_ops {
     const void *(*contiguous)(struct inode *ino);
     /* The inode's last reference is gone: free what the file system keeps for it. */
     void (*release)(struct inode *ino);
+    /* Page cache (mm/pagecache.h): fill a fresh zeroed page with the file's bytes at
+     * index * PAGE_SIZE, and write a dirty page back (msync, fsync). NULL: nothing to do
+     * (ramfs, whose data lives only in the cache). */
+    int (*readpage)(struct inode *ino, uint64_t index, void *page);
+    int (*writepage)(struct inode *ino, uint64_t index, const void *page);
 };
 
 struct file_ops {
@@ -108,6 +113,7 @@ struct inode {
     uint32_t dev;               /* st_dev */
     void *priv;                 /* file-system data */
     struct pipe *pipe;          /* FIFOs and pipes: the buffer, while anyone has it open */
+    void *cache;                /* regular files: page-cache table (mm/pagecache.c), or NULL */
 };
 
 struct file {

@@ -13,6 +13,7 @@
 #include "lib/random.h"
 #include "arch.h"
 #include "proc/signal.h"
+#include "dev/console.h"
 
 #define AT_NULL    0
 #define AT_PHDR    3
@@ -44,17 +45,33 @@ static unsigned exec_prot(unsigned elf_prot)
            ((elf_prot & ELF_PROT_X) ? VM_EXEC : 0);
 }
 
+/* Segments are ascending and byte-disjoint but may share a page: the shared page gets the
+ * union of both segments' rights (as Linux, whose second mapping covers it). */
 static int exec_map_segments(struct mm *mm, const uint8_t *file, const struct elf_image *img, uint64_t bias)
 {
+    uint64_t prev_end = 0;
+    unsigned prev_prot = 0;
+    bool wx = false;
     for (int i = 0; i < img->nseg; i++) {
         const struct elf_segment *s = &img->seg[i];
         uint64_t start = (s->vaddr + bias) & ~(PAGE_SIZE - 1);
         uint64_t end = (s->vaddr + bias + s->memsz + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
-        if (vm_area_add(mm, start, end, exec_prot(s->prot), 0))
+        unsigned prot = exec_prot(s->prot);
+        wx |= (prot & VM_WRITE) && (prot & VM_EXEC);
+        if (start < prev_end) {
+            if (vm_protect(mm, start, prev_end, prot | prev_prot))
+                return -ENOMEM;
+            start = prev_end;
+        }
+        if (start < end && vm_area_add(mm, start, end, prot, 0))
             return -ENOEXEC;
         if (s->filesz && vm_fill(mm, s->vaddr + bias, file + s->offset, s->filesz))
             return -ENOMEM;
+        prev_end = end;
+        prev_prot = prot;
     }
+    if (wx)
+        kprintf("exec: pid %d: a segment is writable and executable\n", current() ? current()->pid : 0);
     return 0;
 }
 

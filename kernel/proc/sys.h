@@ -105,6 +105,8 @@
 /* (end of abi) */
 
 /* -- page cache and file mappings: kernel/mm/pagecache.c, sys_mm.c -- */
+#define SYS_mremap           216
+#define SYS_msync            227
 /* (end of mm) */
 
 /* -- dynamic linking: kernel/proc/exec.c -- */
@@ -145,6 +147,7 @@ SYSCALL(renameat2); SYSCALL(readlinkat); SYSCALL(ioctl); SYSCALL(faccessat2); SY
 /* (end of abi) */
 
 /* -- page cache and file mappings: kernel/mm/pagecache.c, sys_mm.c -- */
+SYSCALL(mremap); SYSCALL(msync);
 /* (end of mm) */
 
 /* -- dynamic linking: kernel/proc/exec.c -- */
