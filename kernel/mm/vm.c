@@ -608,6 +608,11 @@ long vm_remap(struct mm *mm, uint64_t old, uint64_t old_len, uint64_t new_len, u
             if (a->file_end == a->end)
                 a->file_end = old + new_len;
             a->end = old + new_len;
+            /* Shared anonymous memory is populated up front (see mmap), its growth too. */
+            if ((a->flags & VMA_SHARED) && !a->file && vm_populate(mm, old_end, old + new_len)) {
+                vm_area_remove(mm, old_end, old + new_len);
+                return -ENOMEM;
+            }
             return (long)old;
         }
         if (!(flags & VM_REMAP_MAYMOVE))
@@ -643,6 +648,12 @@ long vm_remap(struct mm *mm, uint64_t old, uint64_t old_len, uint64_t new_len, u
         return -ENOMEM;
     }
     vm_area_remove(mm, old, old + keep);
+    struct vm_area *n = vm_area_find(mm, new_addr);
+    if (n && (n->flags & VMA_SHARED) && !n->file && keep < new_len &&
+        vm_populate(mm, new_addr + keep, new_addr + new_len)) {
+        vm_area_remove(mm, new_addr, new_addr + new_len);
+        return -ENOMEM;
+    }
     return (long)new_addr;
 }
 
