@@ -75,6 +75,10 @@ $(BUILD)/kernel.elf: $(KOBJS) $(BUILD)/ksyms0.o kernel/arch/$(ARCH)/kernel.ld sc
 	@$(KNM) -n $(BUILD)/kernel.pass1.elf | grep -i ' t ' > $(BUILD)/pass1.syms
 	@$(KNM) -n $@ | grep -i ' t ' > $(BUILD)/pass2.syms
 	@cmp -s $(BUILD)/pass1.syms $(BUILD)/pass2.syms || { echo "ksyms: text moved between links"; exit 1; }
+	@# OpenSBI's fw_jump puts the device tree 32 MiB above the kernel's load address: the
+	@# image with its .bss (the embedded initramfs included) must end below it (docs/boot.md).
+	@sz=$$($(KNM) $@ | awk '$$3 == "_image_size" { print $$1 }'); \
+	  [ $$((0x$$sz)) -le $$((0x2000000)) ] || { echo "kernel: image_size 0x$$sz exceeds 32 MiB: it would cover fw_jump's device tree (shrink the initramfs)"; rm -f $@; exit 1; }
 
 $(BUILD)/kernel.bin: $(BUILD)/kernel.elf
 	$(KOBJCOPY) -O binary $< $@

@@ -99,7 +99,7 @@ def misaligned(b):
 
 
 def overlap(b):
-    """The last PT_LOAD is moved onto the first one's addresses."""
+    """The last PT_LOAD is moved into the first one's last page (bytes still disjoint: loads)."""
     first, last = loads(b)[0], loads(b)[-1]
     va = (get(b, first + P_VADDR, "Q") & ~0xfff) + (get(b, last + P_OFFSET, "Q") & 0xfff)
     put(b, last + P_VADDR, "Q", va)

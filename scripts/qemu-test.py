@@ -283,6 +283,12 @@ CASES = [
                "/proc/stat and /proc/loadavg, syslog (dmesg)"),
     # (end of abi)
     # -- mm --
+    Case("g-rwx", spawn("/tests/rwx"), 6, compare="/tests/rwx",
+         expect=[r"^exec: pid \d+: a segment is writable and executable$"],
+         about="RWX segments load and run (self-patching code), RWX mmap/mprotect JIT, Linux's mmap/mremap/madvise rules"),
+    Case("g-mmapfile", spawn("/tests/mmapfile"), 30,
+         about="page cache: MAP_SHARED visible to read()/fork/other mappers, msync, MAP_PRIVATE COW, "
+               "SIGBUS past EOF, unlink while mapped, mmap errors, two runs of one program share its pages"),
     # (end of mm)
     # -- dynlink --
     # Dynamically linked programs (docs/elf-and-initramfs.md). Each runs under /tests/dyn_run

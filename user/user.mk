@@ -34,6 +34,12 @@ $(BUILD)/user/glibc/%: user/%.c
 # libpthread inside libc; -pthread also defines _REENTRANT).
 $(BUILD)/user/glibc/tests/threads $(BUILD)/user/glibc/tests/threadsem $(BUILD)/user/glibc/tests/futex_ops: GCFLAGS += -pthread
 
+# rwx has only read+write+execute PT_LOADs, as some course suites ship (scripts/mkrwx.py).
+$(BUILD)/user/glibc/tests/rwx: user/tests/rwx.c scripts/mkrwx.py
+	@mkdir -p $(dir $@)
+	$(UCC) $(GCFLAGS) $< -o $@.tmp
+	python3 scripts/mkrwx.py $@.tmp && mv $@.tmp $@
+
 $(BADELF): $(BADELF_BASE) scripts/mkbadelf.py
 	@echo "  BADELF  $(BADELF_DIR)"
 	@rm -rf $(BADELF_DIR) && mkdir -p $(BADELF_DIR)

@@ -4,6 +4,7 @@
 #include "fs/procfs.h"
 #include "mm/kmalloc.h"
 #include "mm/page.h"
+#include "mm/pagecache.h"
 #include "mm/vm.h"
 #include "mm/kvm.h"
 #include "lib/trace.h"
@@ -362,8 +363,8 @@ static size_t procfs_generate(struct procfs_info *pi, char *buf, size_t n)
     uint64_t ns = arch_time_ns();
     if (pi->kind == PN_MEMINFO)
         return (size_t)ksnprintf(buf, n, "MemTotal:       %8lu kB\nMemFree:        %8lu kB\n"
-                                 "MemAvailable:   %8lu kB\n", page_total_count() * 4,
-                                 page_free_count() * 4, page_free_count() * 4);
+                                 "MemAvailable:   %8lu kB\nCached:         %8lu kB\n", page_total_count() * 4,
+                                 page_free_count() * 4, page_free_count() * 4, pagecache_pages() * 4);
     if (pi->kind == PN_ENOSYS)
         return syscall_enosys_format(buf, n);
     if (pi->kind == PN_MOUNTS)

@@ -1,15 +1,16 @@
-/* ramfs: directories are lists of names, regular files are pages indexed by a two-level
- * table (or borrowed initramfs bytes until first written), symlinks keep their target string. */
+/* ramfs: directories are lists of names, symlinks keep their target string, and a regular
+ * file's data IS its page cache (mm/pagecache.c): pages there are the only copy. Files made
+ * from the initramfs borrow its bytes; readpage copies them into the cache page by page. */
 #include "fs/ramfs.h"
 #include "fs/pipe.h"
 #include "mm/kmalloc.h"
 #include "mm/page.h"
+#include "mm/pagecache.h"
 #include "arch.h"
 #include "lib/errno.h"
 #include "lib/kstring.h"
 
-#define PTRS_PER_PAGE (PAGE_SIZE / sizeof(void *))
-#define RAMFS_MAX_PAGES (PTRS_PER_PAGE * PTRS_PER_PAGE)
+#define RAMFS_MAX_PAGES PAGECACHE_MAX_PAGES
 
 struct ramfs_dirent {
     char *name;
@@ -27,8 +28,9 @@ struct ramfs_sb {
 struct ramfs_node {
     struct ramfs_sb *sb;
     struct ramfs_dirent *entries;   /* directories */
-    void ***pages;                  /* regular files: pages[i / 512][i % 512] */
-    const uint8_t *borrowed;        /* regular files: initramfs bytes, until changed */
+    const uint8_t *borrowed;        /* regular files: initramfs bytes behind the cache */
+    uint64_t borrowed_len;          /* how many of them still belong to the file */
+    bool changed;                   /* written or truncated: no longer one contiguous piece */
     char *target;                   /* symlinks */
 };
 
@@ -96,22 +98,15 @@ int ramfs_set_limits(struct inode *root, uint64_t max_pages, uint64_t max_inodes
     return 0;
 }
 
-/* A data page charged to the instance, or NULL when it is full (or memory is out). */
-static void *ramfs_page_new(struct inode *ino)
+/* The page cache asks before it adds a page to a file (pages > 0) and tells when it drops
+ * some: a tmpfs instance's size= limit is enforced here, and statfs counts from it. */
+static int ramfs_charge(struct inode *ino, long pages)
 {
     struct ramfs_sb *sb = node(ino)->sb;
-    if (sb->max_pages && sb->pages >= sb->max_pages)
-        return NULL;
-    void *pg = page_alloc();
-    if (pg)
-        sb->pages++;
-    return pg;
-}
-
-static void ramfs_page_free(struct inode *ino, void *pg)
-{
-    node(ino)->sb->pages--;
-    page_put(pg);
+    if (pages > 0 && sb->max_pages && sb->pages + (uint64_t)pages > sb->max_pages)
+        return -ENOSPC;
+    sb->pages += (uint64_t)pages;
+    return 0;
 }
 
 static struct ramfs_dirent *ramfs_find(struct inode *dir, const char *name, size_t len,
@@ -192,6 +187,7 @@ int ramfs_create_borrowed(struct inode *dir, const char *name, size_t len, uint3
     if (err)
         return err;
     node(ino)->borrowed = data;
+    node(ino)->borrowed_len = size;
     ino->size = size;
     inode_put(ino);
     return 0;
@@ -368,64 +364,16 @@ static long ramfs_readlink(struct inode *ino, char *buf, size_t n)
     return (long)len;
 }
 
-static void **ramfs_slot(struct inode *ino, size_t index, bool alloc)
+/* A page the cache does not have yet: the initramfs bytes it covers, zero elsewhere. */
+static int ramfs_readpage(struct inode *ino, uint64_t index, void *page)
 {
     struct ramfs_node *n = node(ino);
-    if (index >= RAMFS_MAX_PAGES)
-        return NULL;
-    if (!n->pages) {
-        if (!alloc || !(n->pages = page_alloc()))
-            return NULL;
+    uint64_t off = index * PAGE_SIZE;
+    if (n->borrowed && off < n->borrowed_len) {
+        uint64_t chunk = n->borrowed_len - off < PAGE_SIZE ? n->borrowed_len - off : PAGE_SIZE;
+        memcpy(page, n->borrowed + off, chunk);
     }
-    void ***l1 = &n->pages[index / PTRS_PER_PAGE];
-    if (!*l1) {
-        if (!alloc || !(*l1 = page_alloc()))
-            return NULL;
-    }
-    return &(*l1)[index % PTRS_PER_PAGE];
-}
-
-/* Borrowed initramfs bytes become private pages before anything changes. */
-static int ramfs_unborrow(struct inode *ino)
-{
-    struct ramfs_node *n = node(ino);
-    if (!n->borrowed)
-        return 0;
-    for (size_t off = 0; off < ino->size; off += PAGE_SIZE) {
-        void **slot = ramfs_slot(ino, off / PAGE_SIZE, true);
-        if (!slot || (!*slot && !(*slot = ramfs_page_new(ino))))
-            return -ENOSPC;
-        size_t chunk = ino->size - off < PAGE_SIZE ? ino->size - off : PAGE_SIZE;
-        memcpy(*slot, n->borrowed + off, chunk);
-    }
-    n->borrowed = NULL;
     return 0;
-}
-
-static void ramfs_free_pages_from(struct inode *ino, size_t first)
-{
-    struct ramfs_node *n = node(ino);
-    if (!n->pages)
-        return;
-    for (size_t i = 0; i < PTRS_PER_PAGE; i++) {
-        void **l1 = n->pages[i];
-        if (!l1)
-            continue;
-        for (size_t j = 0; j < PTRS_PER_PAGE; j++) {
-            if (i * PTRS_PER_PAGE + j >= first && l1[j]) {
-                ramfs_page_free(ino, l1[j]);
-                l1[j] = NULL;
-            }
-        }
-        if (i * PTRS_PER_PAGE >= first) {
-            page_put(l1);
-            n->pages[i] = NULL;
-        }
-    }
-    if (first == 0) {
-        page_put(n->pages);
-        n->pages = NULL;
-    }
 }
 
 static int ramfs_truncate(struct inode *ino, uint64_t size)
@@ -434,14 +382,12 @@ static int ramfs_truncate(struct inode *ino, uint64_t size)
         return -EINVAL;
     if (size > RAMFS_MAX_PAGES * PAGE_SIZE)
         return -EFBIG;
-    int err = ramfs_unborrow(ino);
-    if (err)
-        return err;
+    struct ramfs_node *n = node(ino);
+    n->changed = true;
     if (size < ino->size) {
-        ramfs_free_pages_from(ino, (size + PAGE_SIZE - 1) / PAGE_SIZE);
-        void **slot = size % PAGE_SIZE ? ramfs_slot(ino, size / PAGE_SIZE, false) : NULL;
-        if (slot && *slot)      /* bytes past the new end must read back as zero if it grows again */
-            memset((uint8_t *)*slot + size % PAGE_SIZE, 0, PAGE_SIZE - size % PAGE_SIZE);
+        if (size < n->borrowed_len)
+            n->borrowed_len = size;     /* a later growth reads zeros there */
+        pagecache_truncate(ino, size);
     }
     ino->size = size;
     ino->mtime_ns = ino->ctime_ns = (int64_t)vfs_now_ns();
@@ -477,7 +423,7 @@ static int ramfs_readdir(struct inode *dir, uint64_t *pos, readdir_emit emit, vo
 
 static const void *ramfs_contiguous(struct inode *ino)
 {
-    return node(ino)->borrowed;
+    return node(ino)->changed ? NULL : node(ino)->borrowed;
 }
 
 static void ramfs_release(struct inode *ino)
@@ -485,8 +431,6 @@ static void ramfs_release(struct inode *ino)
     struct ramfs_node *n = node(ino);
     if (S_ISDIR(ino->mode) && ino->parent != ino)
         inode_put(ino->parent);
-    if (S_ISREG(ino->mode))
-        ramfs_free_pages_from(ino, 0);
     if (--n->sb->inodes == 0)
         kfree(n->sb);       /* the instance's last inode (its root, after umount) */
     kfree(n->target);
@@ -506,68 +450,22 @@ const struct inode_ops ramfs_iops = {
     .readdir = ramfs_readdir,
     .contiguous = ramfs_contiguous,
     .release = ramfs_release,
+    .readpage = ramfs_readpage,
+    .charge = ramfs_charge,
 };
 
 static long ramfs_read(struct file *f, struct uio *u, size_t n, uint64_t *off)
 {
-    struct inode *ino = f->inode;
-    struct ramfs_node *rn = node(ino);
-    if (*off >= ino->size)
-        return 0;
-    if (n > ino->size - *off)
-        n = ino->size - *off;
-    size_t done = 0;
-    while (done < n) {
-        uint64_t pos = *off + done;
-        size_t in_page = pos % PAGE_SIZE, chunk = PAGE_SIZE - in_page;
-        if (chunk > n - done)
-            chunk = n - done;
-        static const uint8_t zeros[PAGE_SIZE];
-        const uint8_t *src = zeros + in_page;
-        if (rn->borrowed) {
-            src = rn->borrowed + pos;
-        } else {
-            void **slot = ramfs_slot(ino, pos / PAGE_SIZE, false);
-            if (slot && *slot)
-                src = (const uint8_t *)*slot + in_page;
-        }
-        if (uio_copy_out(u, src, chunk))
-            return done ? (long)done : -EFAULT;
-        done += chunk;
-    }
-    *off += done;
-    ino->atime_ns = (int64_t)vfs_now_ns();
-    return (long)done;
+    return pagecache_read(f->inode, u, n, off);
 }
 
 static long ramfs_write(struct file *f, struct uio *u, size_t n, uint64_t *off)
 {
-    struct inode *ino = f->inode;
     if (n == 0)
         return 0;
-    if (*off >= RAMFS_MAX_PAGES * PAGE_SIZE || n > RAMFS_MAX_PAGES * PAGE_SIZE - *off)
-        return -EFBIG;
-    int err = ramfs_unborrow(ino);
-    if (err)
-        return err;
-    size_t done = 0;
-    while (done < n) {
-        uint64_t pos = *off + done;
-        size_t in_page = pos % PAGE_SIZE, chunk = PAGE_SIZE - in_page;
-        if (chunk > n - done)
-            chunk = n - done;
-        void **slot = ramfs_slot(ino, pos / PAGE_SIZE, true);
-        if (!slot || (!*slot && !(*slot = ramfs_page_new(ino))))
-            return done ? (long)done : -ENOSPC;
-        if (uio_copy_in((uint8_t *)*slot + in_page, u, chunk))
-            return done ? (long)done : -EFAULT;
-        done += chunk;
-        if (pos + chunk > ino->size)
-            ino->size = pos + chunk;
-    }
-    *off += done;
-    ino->mtime_ns = ino->ctime_ns = (int64_t)vfs_now_ns();
-    return (long)done;
+    node(f->inode)->changed = true;
+    long r = pagecache_write(f->inode, u, n, off);
+    return r == -ENOMEM ? -ENOSPC : r;     /* ramfs memory is its storage */
 }
 
 static const struct file_ops ramfs_file_ops = {

@@ -11,6 +11,7 @@
 #include "fs/lock.h"
 #include "mm/vm.h"
 #include "mm/kmalloc.h"
+#include "mm/pagecache.h"
 #include "lib/errno.h"
 #include "lib/kstring.h"
 
@@ -1149,7 +1150,13 @@ SYSCALL(sync) { (void)a; return 0; }
 
 SYSCALL(fsync)
 {
-    return fd_file(a[0]) ? 0 : -EBADF;
+    struct file *f = fd_file(a[0]);
+    if (!f)
+        return -EBADF;
+    /* Dirty page-cache pages go to the file system's writepage (none for ramfs). */
+    if (f->inode && S_ISREG(f->inode->mode) && pagecache_sync(f->inode, 0, PAGECACHE_MAX_PAGES))
+        return -EIO;
+    return 0;
 }
 
 /* --- abi2: statx, extended attributes, close_range --- */

@@ -5,6 +5,7 @@
 #include "mm/kmalloc.h"
 #include "mm/kvm.h"
 #include "mm/vm.h"
+#include "mm/pagecache.h"
 #include "lib/errno.h"
 #include "lib/kstring.h"
 #include "proc/proc.h"
@@ -73,6 +74,7 @@ void inode_put(struct inode *ino)
 {
     if (!ino || --ino->refs > 0)
         return;
+    pagecache_release(ino);     /* first: the file system hears of the pages going */
     if (ino->iops && ino->iops->release)
         ino->iops->release(ino);
     kfree(ino);

@@ -86,6 +86,14 @@ struct inode_ops {
     const void *(*contiguous)(struct inode *ino);
     /* The inode's last reference is gone: free what the file system keeps for it. */
     void (*release)(struct inode *ino);
+    /* Page cache (mm/pagecache.h): fill a fresh zeroed page with the file's bytes at
+     * index * PAGE_SIZE, and write a dirty page back (msync, fsync). NULL: nothing to do
+     * (ramfs, whose data lives only in the cache). */
+    int (*readpage)(struct inode *ino, uint64_t index, void *page);
+    int (*writepage)(struct inode *ino, uint64_t index, const void *page);
+    /* Optional: the cache is about to add `pages` (> 0: may refuse with -ENOSPC) or has
+     * dropped -pages pages of this file (< 0: the result is ignored). */
+    int (*charge)(struct inode *ino, long pages);
 };
 
 struct file_ops {
@@ -116,6 +124,7 @@ struct inode {
     uint32_t dev;               /* st_dev */
     void *priv;                 /* file-system data */
     struct pipe *pipe;          /* FIFOs and pipes: the buffer, while anyone has it open */
+    void *cache;                /* regular files: page-cache table (mm/pagecache.c), or NULL */
 };
 
 struct file {

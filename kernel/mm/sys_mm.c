@@ -1,6 +1,7 @@
-/* Memory system calls: brk, mmap/munmap/mprotect, madvise. File mappings are private copies
- * made at mmap time; a writable MAP_SHARED file mapping (which would need a shared page
- * cache) is refused with ENODEV. */
+/* Memory system calls: brk, mmap/munmap/mprotect, mremap, msync, madvise. Regular files
+ * whose file system keeps them in the page cache (inode_ops readpage) are mapped from it:
+ * MAP_SHARED maps the cache pages themselves, MAP_PRIVATE maps them copy-on-write. Other
+ * regular files (procfs) are copied at mmap time and may only be mapped privately. */
 #include "proc/sys.h"
 #include "proc/proc.h"
 #include "proc/sched.h"
@@ -10,10 +11,13 @@
 #include "fs/vfs.h"
 #include "fs/fdtable.h"
 #include "mm/kmalloc.h"
+#include "mm/pagecache.h"
 
 #define PROT_READ  1
 #define PROT_WRITE 2
 #define PROT_EXEC  4
+#define PROT_GROWSDOWN 0x01000000
+#define PROT_GROWSUP   0x02000000
 #define MAP_SHARED      0x01
 #define MAP_PRIVATE     0x02
 #define MAP_SHARED_VALIDATE 0x03
@@ -102,7 +106,9 @@ static long mmap_place(struct mm *mm, uint64_t addr, uint64_t len, uint64_t flag
         }
         return (long)addr;
     }
-    if (addr && !(addr & (PAGE_SIZE - 1)) && addr >= PAGE_SIZE * 16 && addr < USER_MMAP_TOP &&
+    /* A hint is only a hint: rounded to a page, used when that range is free. */
+    addr = page_up(addr);
+    if (addr && addr >= PAGE_SIZE * 16 && addr < USER_MMAP_TOP &&
         len <= USER_MMAP_TOP - addr && vm_find_gap(mm, len, addr + len) == addr)
         return (long)addr;
     uint64_t va = vm_find_gap(mm, len, mm->mmap_top);
@@ -129,19 +135,54 @@ static int mmap_fill_from_file(struct mm *mm, struct file *f, uint64_t va, uint6
     return err;
 }
 
-static long mmap_check_file(struct file *f, uint64_t prot, uint64_t type, uint64_t off)
+static bool mmap_is_dev_zero(const struct inode *ino)
+{
+    return S_ISCHR(ino->mode) && ino->rdev == MKDEV(1, 5);
+}
+
+static bool mmap_cached(const struct inode *ino)
+{
+    return S_ISREG(ino->mode) && ino->iops && ino->iops->readpage;
+}
+
+static long mmap_check_file(struct file *f, uint64_t prot, uint64_t type)
 {
     if (!f)
         return -EBADF;
-    if (off & (PAGE_SIZE - 1))
-        return -EINVAL;
+    if ((f->flags & O_ACCMODE) == O_WRONLY || (f->flags & O_PATH))
+        return -EACCES;
+    if (mmap_is_dev_zero(f->inode))
+        return 0;
     if (!S_ISREG(f->inode->mode) || !f->ops || !f->ops->read)
         return -ENODEV;
-    if ((f->flags & O_ACCMODE) == O_WRONLY)
+    if (type != MAP_PRIVATE && (prot & PROT_WRITE) && (f->flags & O_ACCMODE) != O_RDWR)
         return -EACCES;
-    if (type != MAP_PRIVATE && (prot & PROT_WRITE))
-        return (f->flags & O_ACCMODE) == O_RDONLY ? -EACCES : -ENODEV;
+    if (type != MAP_PRIVATE && !mmap_cached(f->inode))
+        return -ENODEV;
     return 0;
+}
+
+/* A mapping of a cached file: its page-cache pages, faulted in on first touch. */
+static long mmap_file(struct mm *mm, struct file *f, uint64_t va, uint64_t len, uint64_t prot,
+                      uint64_t flags, uint64_t off)
+{
+    bool shared = (flags & MAP_TYPE) != MAP_PRIVATE;
+    unsigned vflags = shared ? VMA_SHARED : 0;
+    /* A shared mapping of a file not open for writing may never become writable. */
+    if (shared && (f->flags & O_ACCMODE) != O_RDWR)
+        vflags |= VMA_NOWRITE;
+    int err = vm_area_add_file(mm, va, va + len, mm_prot(prot), vflags, f->inode, off / PAGE_SIZE,
+                               va + len);
+    if (err)
+        return err;
+    if ((flags & MAP_POPULATE) && f->inode->size > off) {
+        uint64_t n = f->inode->size - off < len ? page_up(f->inode->size - off) : len;
+        if (vm_populate(mm, va, va + n)) {
+            vm_area_remove(mm, va, va + len);
+            return -ENOMEM;
+        }
+    }
+    return (long)va;
 }
 
 SYSCALL(mmap)
@@ -150,23 +191,38 @@ SYSCALL(mmap)
     uint64_t addr = a[0], len = a[1], prot = a[2], flags = a[3];
     int64_t fd = (int64_t)a[4];
     uint64_t type = flags & MAP_TYPE;
-    if (len == 0 || (flags & ~MAP_KNOWN) || (prot & ~(uint64_t)(PROT_READ | PROT_WRITE | PROT_EXEC)))
+    /* As Linux: unknown flag bits are ignored except under MAP_SHARED_VALIDATE, and the
+     * offset must be page aligned for anonymous mappings too. */
+    if (len == 0 || (a[5] & (PAGE_SIZE - 1)))
         return -EINVAL;
     if (type != MAP_SHARED && type != MAP_PRIVATE && type != MAP_SHARED_VALIDATE)
         return -EINVAL;
+    if (flags & MAP_ANONYMOUS) {
+        /* Linux accepts MAP_SHARED_VALIDATE for files only, and no growing shared memory. */
+        if (type == MAP_SHARED_VALIDATE || (type == MAP_SHARED && (flags & MAP_GROWSDOWN)))
+            return -EINVAL;
+    } else if (type == MAP_SHARED_VALIDATE && (flags & ~MAP_KNOWN)) {
+        return -ENOTSUP;
+    }
+    if (flags & MAP_HUGETLB)
+        return -ENOMEM;     /* no huge pages are reserved (Linux's answer without a pool) */
     if (len > USER_TOP)
         return -ENOMEM;
     len = page_up(len);
     struct file *file = NULL;
     if (!(flags & MAP_ANONYMOUS)) {
         file = fd_get(current()->fdt, (int)fd);
-        long err = mmap_check_file(file, prot, type, a[5]);
+        long err = mmap_check_file(file, prot, type);
         if (err)
             return err;
+        if (mmap_is_dev_zero(file->inode))
+            file = NULL;    /* /dev/zero maps anonymous memory */
     }
     long va = mmap_place(mm, addr, len, flags);
     if (va < 0)
         return va;
+    if (file && mmap_cached(file->inode))
+        return mmap_file(mm, file, (uint64_t)va, len, prot, flags, a[5]);
     bool shared = type != MAP_PRIVATE && !file;
     if (vm_area_add(mm, (uint64_t)va, (uint64_t)va + len, mm_prot(prot), shared ? VMA_SHARED : 0))
         return -ENOMEM;
@@ -198,7 +254,10 @@ SYSCALL(munmap)
 SYSCALL(mprotect)
 {
     uint64_t addr = a[0], len = a[1], prot = a[2];
-    if ((addr & (PAGE_SIZE - 1)) || (prot & ~(uint64_t)(PROT_READ | PROT_WRITE | PROT_EXEC)))
+    /* PROT_GROWSDOWN/PROT_GROWSUP are accepted; nothing here grows. */
+    if ((addr & (PAGE_SIZE - 1)) ||
+        (prot & ~(uint64_t)(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_GROWSDOWN | PROT_GROWSUP)) ||
+        ((prot & PROT_GROWSDOWN) && (prot & PROT_GROWSUP)))
         return -EINVAL;
     if (len == 0)
         return 0;
@@ -208,15 +267,77 @@ SYSCALL(mprotect)
 }
 
 #define MADV_DONTNEED 4
+#define MADV_FREE     8
+#define MADV_REMOVE   9
+#define MADV_HWPOISON 100
+#define MADV_SOFT_OFFLINE 101
 
-/* Advice is optional except MADV_DONTNEED, whose promise (private pages read back as zero)
- * programs rely on: those pages are dropped and come back demand-zero. */
+/* Advice is optional except MADV_DONTNEED (and MADV_FREE, which may act the same), whose
+ * promise (private pages read back as zero, file pages as the file) programs rely on: those
+ * pages are dropped and come back on the next touch. Values Linux does not know are EINVAL;
+ * a range with unmapped parts is ENOMEM (after the mapped parts are advised), as on Linux. */
 SYSCALL(madvise)
 {
-    uint64_t addr = a[0], len = page_up(a[1]);
+    uint64_t addr = a[0], len = page_up(a[1]), advice = a[2];
     if ((addr & (PAGE_SIZE - 1)) || addr >= USER_TOP || len > USER_TOP - addr)
         return -EINVAL;
-    if (a[2] == MADV_DONTNEED && len)
-        vm_discard(current()->mm, addr, addr + len);
+    if (advice > 25 && advice != MADV_HWPOISON && advice != MADV_SOFT_OFFLINE)
+        return -EINVAL;
+    if (advice == 5 || advice == 6 || advice == 7 || advice == MADV_HWPOISON ||
+        advice == MADV_SOFT_OFFLINE)
+        return advice >= MADV_HWPOISON ? -EPERM : -EINVAL;
+    if (len == 0)
+        return 0;
+    struct mm *mm = current()->mm;
+    if (advice == MADV_DONTNEED || advice == MADV_FREE)
+        vm_discard(mm, addr, addr + len);
+    for (uint64_t va = addr; va < addr + len;) {
+        struct vm_area *r = vm_area_find(mm, va);
+        if (!r)
+            return -ENOMEM;
+        if (advice == MADV_REMOVE && !(r->flags & VMA_SHARED))
+            return -EINVAL;
+        va = r->end;
+    }
     return 0;
+}
+
+#define MREMAP_MAYMOVE   1
+#define MREMAP_FIXED     2
+#define MREMAP_DONTUNMAP 4
+
+SYSCALL(mremap)
+{
+    uint64_t old = a[0], old_len = page_up(a[1]), new_len = page_up(a[2]), flags = a[3];
+    if ((old & (PAGE_SIZE - 1)) || (flags & ~(uint64_t)(MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP)))
+        return -EINVAL;
+    if ((flags & MREMAP_FIXED) && !(flags & MREMAP_MAYMOVE))
+        return -EINVAL;
+    if (flags & MREMAP_DONTUNMAP)
+        return -EINVAL;     /* not implemented (Linux 5.7+ keeps the old range mapped) */
+    if (new_len == 0 || old_len == 0 || a[2] > USER_TOP || old >= USER_TOP || old_len > USER_TOP - old)
+        return new_len == 0 || old_len == 0 ? -EINVAL : -EFAULT;
+    return vm_remap(current()->mm, old, old_len, new_len,
+                    ((flags & MREMAP_MAYMOVE) ? VM_REMAP_MAYMOVE : 0) |
+                    ((flags & MREMAP_FIXED) ? VM_REMAP_FIXED : 0), a[4]);
+}
+
+#define MS_ASYNC      1
+#define MS_INVALIDATE 2
+#define MS_SYNC       4
+
+/* The cache is the only copy the mappings see, so MS_INVALIDATE has nothing to drop and
+ * MS_ASYNC writes back at once like MS_SYNC (both legal on Linux). */
+SYSCALL(msync)
+{
+    uint64_t addr = a[0], len = page_up(a[1]), flags = a[2];
+    if ((addr & (PAGE_SIZE - 1)) || (flags & ~(uint64_t)(MS_ASYNC | MS_INVALIDATE | MS_SYNC)) ||
+        ((flags & MS_ASYNC) && (flags & MS_SYNC)))
+        return -EINVAL;
+    if (addr >= USER_TOP || len > USER_TOP - addr)
+        return -ENOMEM;
+    if (len == 0)
+        return 0;
+    int err = vm_sync(current()->mm, addr, addr + len);
+    return err == -ENOMEM ? -ENOMEM : err ? -EIO : 0;
 }

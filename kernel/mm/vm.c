@@ -10,10 +10,18 @@
 #include "lib/trace.h"
 #include "proc/proc.h"
 #include "proc/sched.h"
+#include "mm/pagecache.h"
+#include "fs/vfs.h"
 
 #define ASID_MAX 4096
 
 static void *vm_page_present(struct mm *mm, uint64_t va);
+
+static void vm_area_free(struct vm_area *a)
+{
+    inode_put(a->file);
+    kfree(a);
+}
 
 /* The PTE rights for a region's page: a region with no access at all keeps its frames as
  * supervisor-only readable leaves (R=W=X=0 would read as a pointer to another table). */
@@ -87,7 +95,7 @@ void vm_destroy(struct mm *mm)
     arch_mm_deactivate(mm->root);
     for (struct vm_area *a = mm->areas, *next; a; a = next) {
         next = a->next;
-        kfree(a);
+        vm_area_free(a);
     }
     pt_destroy(mm->root, true);
     arch_tlb_flush_asid(mm->asid, mm->cpus);
@@ -122,8 +130,21 @@ int vm_area_add(struct mm *mm, uint64_t start, uint64_t end, unsigned prot, unsi
     struct vm_area *a = kmalloc(sizeof *a);
     if (!a)
         return -ENOMEM;
-    *a = (struct vm_area){ start, end, prot, flags, *link };
+    *a = (struct vm_area){ start, end, prot, flags, *link, NULL, 0, end };
     *link = a;
+    return 0;
+}
+
+int vm_area_add_file(struct mm *mm, uint64_t start, uint64_t end, unsigned prot, unsigned flags,
+                     struct inode *ino, uint64_t pgoff, uint64_t file_end)
+{
+    int err = vm_area_add(mm, start, end, prot, flags);
+    if (err)
+        return err;
+    struct vm_area *a = vm_area_find(mm, start);
+    a->file = inode_get(ino);
+    a->pgoff = pgoff;
+    a->file_end = file_end < start ? start : file_end > end ? end : file_end;
     return 0;
 }
 
@@ -171,7 +192,15 @@ static int vm_area_split(struct mm *mm, uint64_t va)
     struct vm_area *tail = kmalloc(sizeof *tail);
     if (!tail)
         return -ENOMEM;
-    *tail = (struct vm_area){ va, a->end, a->prot, a->flags, a->next };
+    *tail = (struct vm_area){ va, a->end, a->prot, a->flags, a->next, NULL, 0, a->file_end };
+    if (a->file) {
+        tail->file = inode_get(a->file);
+        tail->pgoff = a->pgoff + (va - a->start) / PAGE_SIZE;
+    }
+    if (tail->file_end < va)
+        tail->file_end = va;
+    if (a->file_end > va)
+        a->file_end = va;
     a->end = va;
     a->next = tail;
     return 0;
@@ -193,7 +222,7 @@ int vm_area_remove(struct mm *mm, uint64_t start, uint64_t end)
         struct vm_area *a = *link;
         if (a->start >= start && a->end <= end) {
             *link = a->next;
-            kfree(a);
+            vm_area_free(a);
         } else {
             link = &a->next;
         }
@@ -229,6 +258,8 @@ int vm_protect(struct mm *mm, uint64_t start, uint64_t end, unsigned prot)
         struct vm_area *a = vm_area_find(mm, va);
         if (!a)
             return -ENOMEM;
+        if ((a->flags & VMA_NOWRITE) && (prot & VM_WRITE))
+            return -EACCES;
         va = a->end;
     }
     if (vm_area_split(mm, start) || vm_area_split(mm, end))
@@ -295,17 +326,58 @@ static bool vm_access_allowed(unsigned prot, enum vm_access access)
 static int vm_break_cow(struct mm *mm, pte_t *pte, uint64_t va, unsigned prot)
 {
     void *old = pa_to_kva(pte_to_pa(*pte));
+    /* A page-cache page always has the cache's reference besides ours: it is copied. */
     if (page_refcount(old) == 1) {
-        *pte = pte_leaf(pte_to_pa(*pte), prot | VM_USER);
+        *pte = pte_leaf(pte_to_pa(*pte), vm_leaf_prot(prot));
     } else {
         void *copy = page_alloc();
         if (!copy)
             return -ENOMEM;
         memcpy(copy, old, PAGE_SIZE);
-        *pte = pte_leaf(kva_to_pa(copy), prot | VM_USER);
+        *pte = pte_leaf(kva_to_pa(copy), vm_leaf_prot(prot));
         page_put(old);
     }
     arch_tlb_flush_page(va, mm->asid, mm->cpus);
+    return 0;
+}
+
+/* Give an invalid PTE of region a its page: the file's cache page (shared mappings map it
+ * as is; private ones map it read-only copy-on-write, or copy it at once for a write), or a
+ * zeroed page. -EIO when the file page lies wholly past the end of the file (SIGBUS). */
+static int vm_fill_pte(struct vm_area *a, uint64_t va, pte_t *pte, enum vm_access access)
+{
+    unsigned prot = vm_leaf_prot(a->prot);
+    void *page;
+    if (a->file && va < a->file_end) {
+        struct inode *ino = a->file;
+        uint64_t index = a->pgoff + (va - a->start) / PAGE_SIZE;
+        if (index >= (ino->size + PAGE_SIZE - 1) / PAGE_SIZE)
+            return -EIO;
+        int err = 0;
+        page = pagecache_get(ino, index, &err);
+        if (!page)
+            return err == -EFBIG ? -EIO : err;
+        if (a->flags & VMA_SHARED) {
+            if (a->prot & VM_WRITE)
+                pagecache_set_dirty(ino, index);
+        } else if (access == VM_ACCESS_WRITE) {
+            void *copy = page_alloc();
+            if (!copy) {
+                page_put(page);
+                return -ENOMEM;
+            }
+            memcpy(copy, page, PAGE_SIZE);
+            page_put(page);
+            page = copy;
+        } else {
+            prot = (prot & ~VM_WRITE) | VM_COW;
+        }
+    } else {
+        page = page_alloc();
+        if (!page)
+            return -ENOMEM;
+    }
+    *pte = pte_leaf(kva_to_pa(page), prot);
     return 0;
 }
 
@@ -327,15 +399,15 @@ int vm_fault(struct mm *mm, uint64_t va, enum vm_access access)
         /* The region allows it: give the page the region's rights (or, if it already has
          * them, this was a stale TLB entry that the flush below clears). */
         if (!(have & VM_USER) || !vm_access_allowed(have, access))
-            *pte = pte_leaf(pte_to_pa(*pte), (a->prot | VM_USER) & ~(have & VM_COW ? VM_WRITE : 0u));
+            *pte = pte_leaf(pte_to_pa(*pte), have & VM_COW ? (vm_leaf_prot(a->prot) & ~VM_WRITE) | VM_COW
+                                                           : vm_leaf_prot(a->prot));
         /* Rights were only added: stale entries elsewhere just fault once more. */
         arch_tlb_flush_page(va, mm->asid, 0);
         return 0;
     }
-    void *page = page_alloc();
-    if (!page)
-        return -ENOMEM;
-    *pte = pte_leaf(kva_to_pa(page), vm_leaf_prot(a->prot));
+    int err = vm_fill_pte(a, va, pte, access);
+    if (err)
+        return err;
     /* Invalid -> valid: other harts can only hold a stale "not mapped", which gives them a
      * spurious fault that the valid-PTE path above resolves; so this hart alone. */
     arch_tlb_flush_page(va, mm->asid, 0);
@@ -387,33 +459,40 @@ int vm_write(struct mm *mm, uint64_t va, const void *src, size_t len)
     return 0;
 }
 
-/* The page at va, present in the page table (allocated zeroed if needed), as a kernel pointer. */
-static void *vm_page_present(struct mm *mm, uint64_t va)
+/* The page at va, present in the page table (allocated zeroed or taken from the file if
+ * needed), as a kernel pointer. For a write it is made private first (copy-on-write broken). */
+static void *vm_page_present_for(struct mm *mm, uint64_t va, bool write)
 {
     struct vm_area *a = vm_area_find(mm, va);
     if (!a)
         return NULL;
+    va &= ~(PAGE_SIZE - 1);
     pte_t *pte = pt_walk(mm->root, va, true);
     if (!pte)
         return NULL;
     if (!pte_valid(*pte)) {
-        void *page = page_alloc();
-        if (!page)
+        if (vm_fill_pte(a, va, pte, write ? VM_ACCESS_WRITE : VM_ACCESS_READ))
             return NULL;
-        *pte = pte_leaf(kva_to_pa(page), vm_leaf_prot(a->prot));
         /* Invalid -> valid. An address space no hart has loaded yet (exec building it) needs
          * nothing: its fresh ASID is flushed when it is first activated. */
         if (!mm->asid_fresh)
-            arch_tlb_flush_page(va & ~(PAGE_SIZE - 1), mm->asid, 0);
+            arch_tlb_flush_page(va, mm->asid, 0);
+    } else if (write && (pte_to_vm(*pte) & VM_COW) && vm_break_cow(mm, pte, va, a->prot)) {
+        return NULL;
     }
     return pa_to_kva(pte_to_pa(*pte));
+}
+
+static void *vm_page_present(struct mm *mm, uint64_t va)
+{
+    return vm_page_present_for(mm, va, false);
 }
 
 int vm_fill(struct mm *mm, uint64_t va, const void *src, size_t len)
 {
     const uint8_t *s = src;
     while (len) {
-        uint8_t *page = vm_page_present(mm, va);
+        uint8_t *page = vm_page_present_for(mm, va, true);
         if (!page)
             return -ENOMEM;
         size_t off = va & (PAGE_SIZE - 1), chunk = PAGE_SIZE - off;
@@ -461,7 +540,10 @@ struct mm *vm_fork(struct mm *mm)
     child->sigpage = mm->sigpage;
     for (struct vm_area *a = mm->areas; a; a = a->next) {
         struct fork_ctx fc = { child, a->flags };
-        if (vm_area_add(child, a->start, a->end, a->prot, a->flags) ||
+        int err = a->file ? vm_area_add_file(child, a->start, a->end, a->prot, a->flags, a->file,
+                                             a->pgoff, a->file_end)
+                          : vm_area_add(child, a->start, a->end, a->prot, a->flags);
+        if (err ||
             pt_for_each_leaf(mm->root, a->start, a->end - a->start, vm_fork_leaf, &fc)) {
             vm_destroy(child);
             arch_tlb_flush_asid(mm->asid, mm->cpus);
@@ -486,4 +568,130 @@ size_t vm_resident_pages(struct mm *mm)
     size_t n = 0;
     pt_for_each_leaf(mm->root, 0, USER_TOP, vm_count_leaf, &n);
     return n;
+}
+
+void vm_unmap_file(struct inode *ino, uint64_t first)
+{
+    for (int i = 0; i < NPROC; i++) {
+        struct mm *mm = procs[i].mm;
+        if (!mm || procs[i].state == PROC_FREE)
+            continue;
+        for (struct vm_area *a = mm->areas; a; a = a->next) {
+            if (a->file != ino || a->file_end <= a->start)
+                continue;
+            uint64_t npages = (a->file_end - a->start) / PAGE_SIZE;
+            if (a->pgoff + npages <= first)
+                continue;
+            uint64_t from = first > a->pgoff ? a->start + (first - a->pgoff) * PAGE_SIZE : a->start;
+            /* Private copies go too, as on Linux: the page past the end raises SIGBUS. */
+            vm_unmap_range(mm, from, a->file_end);
+        }
+    }
+}
+
+/* Move the PTEs of [old, old + len) to new (no reference changes: the pages just move). */
+static int vm_move_ptes(struct mm *mm, uint64_t old, uint64_t len, uint64_t new)
+{
+    for (uint64_t off = 0; off < len; off += PAGE_SIZE) {
+        pte_t *src = pt_walk(mm->root, old + off, false);
+        if (!src || !pte_valid(*src))
+            continue;
+        pte_t *dst = pt_walk(mm->root, new + off, true);
+        if (!dst)
+            return -ENOMEM;
+        *dst = *src;
+        *src = 0;
+    }
+    arch_tlb_flush_asid(mm->asid, mm->cpus);
+    return 0;
+}
+
+long vm_remap(struct mm *mm, uint64_t old, uint64_t old_len, uint64_t new_len, unsigned flags,
+              uint64_t new_addr)
+{
+    struct vm_area *a = vm_area_find(mm, old);
+    if (!a || old_len > a->end - old)
+        return -EFAULT;
+    if (a->flags & (VMA_STACK | VMA_SIGPAGE | VMA_HEAP))
+        return -EFAULT;
+    uint64_t old_end = old + old_len;
+    if (!(flags & VM_REMAP_FIXED)) {
+        if (new_len <= old_len) {
+            if (new_len < old_len)
+                vm_area_remove(mm, old + new_len, old_end);
+            return (long)old;
+        }
+        /* Grow in place when the region ends here and the space after it is free. */
+        if (a->end == old_end && new_len - old_len <= USER_TOP - old_end &&
+            (!a->next || a->next->start >= old + new_len)) {
+            if (a->file_end == a->end)
+                a->file_end = old + new_len;
+            a->end = old + new_len;
+            /* Shared anonymous memory is populated up front (see mmap), its growth too. */
+            if ((a->flags & VMA_SHARED) && !a->file && vm_populate(mm, old_end, old + new_len)) {
+                vm_area_remove(mm, old_end, old + new_len);
+                return -ENOMEM;
+            }
+            return (long)old;
+        }
+        if (!(flags & VM_REMAP_MAYMOVE))
+            return -ENOMEM;
+        new_addr = vm_find_gap(mm, new_len, mm->mmap_top);
+        if (!new_addr)
+            return -ENOMEM;
+    } else {
+        if ((new_addr & (PAGE_SIZE - 1)) || new_addr >= USER_TOP || new_len > USER_TOP - new_addr)
+            return -EINVAL;
+        if (new_addr < old_end && old < new_addr + new_len)
+            return -EINVAL;     /* the ranges may not overlap */
+        if (vm_area_remove(mm, new_addr, new_addr + new_len))
+            return -ENOMEM;
+        a = vm_area_find(mm, old);
+    }
+    /* Cut the old range out as a region of its own, then give it its new place. */
+    if (vm_area_split(mm, old) || vm_area_split(mm, old_end))
+        return -ENOMEM;
+    a = vm_area_find(mm, old);
+    uint64_t keep = old_len < new_len ? old_len : new_len;
+    if (keep < old_len)
+        vm_area_remove(mm, old + keep, old_end);
+    a = vm_area_find(mm, old);
+    uint64_t fe = a->file_end - a->start;
+    int err = a->file ? vm_area_add_file(mm, new_addr, new_addr + new_len, a->prot, a->flags, a->file,
+                                         a->pgoff, new_addr + (fe == keep ? new_len : fe))
+                      : vm_area_add(mm, new_addr, new_addr + new_len, a->prot, a->flags);
+    if (err)
+        return err;
+    if (vm_move_ptes(mm, old, keep, new_addr)) {
+        vm_area_remove(mm, new_addr, new_addr + new_len);
+        return -ENOMEM;
+    }
+    vm_area_remove(mm, old, old + keep);
+    struct vm_area *n = vm_area_find(mm, new_addr);
+    if (n && (n->flags & VMA_SHARED) && !n->file && keep < new_len &&
+        vm_populate(mm, new_addr + keep, new_addr + new_len)) {
+        vm_area_remove(mm, new_addr, new_addr + new_len);
+        return -ENOMEM;
+    }
+    return (long)new_addr;
+}
+
+int vm_sync(struct mm *mm, uint64_t start, uint64_t end)
+{
+    int err = 0;
+    for (uint64_t va = start; va < end;) {
+        struct vm_area *a = vm_area_find(mm, va);
+        if (!a)
+            return -ENOMEM;
+        uint64_t to = a->end < end ? a->end : end;
+        if (a->file && (a->flags & VMA_SHARED) && va < a->file_end) {
+            uint64_t fe = a->file_end < to ? a->file_end : to;
+            int e = pagecache_sync(a->file, a->pgoff + (va - a->start) / PAGE_SIZE,
+                                   a->pgoff + (fe - a->start) / PAGE_SIZE);
+            if (e)
+                err = e;
+        }
+        va = to;
+    }
+    return err;
 }

@@ -14,12 +14,21 @@ enum vm_access { VM_ACCESS_READ, VM_ACCESS_WRITE, VM_ACCESS_EXEC };
 #define VMA_HEAP   2u   /* the brk area */
 #define VMA_SHARED 4u   /* MAP_SHARED anonymous: populated at once, shared (not COW) by fork */
 #define VMA_SIGPAGE 8u  /* the signal-return trampoline page */
+#define VMA_NOWRITE 16u /* shared file mapping of a file not open for writing: mprotect(W) is EACCES */
+
+struct inode;
 
 struct vm_area {
     uint64_t start, end;        /* page aligned, [start, end) */
     unsigned prot;              /* VM_READ | VM_WRITE | VM_EXEC (VM_USER is implied) */
-    unsigned flags;             /* VMA_* */
+    unsigned flags;             /* VMA_* (VMA_SHARED with file: MAP_SHARED of the file) */
     struct vm_area *next;       /* sorted by start */
+    /* File-backed regions: pages [start, file_end) are the file's page-cache pages from
+     * page index pgoff on (shared, or copied on write); [file_end, end) is demand-zero
+     * (the .bss after a segment's file bytes). The region holds a reference on file. */
+    struct inode *file;
+    uint64_t pgoff;
+    uint64_t file_end;
 };
 
 struct mm {
@@ -51,9 +60,23 @@ void vm_activate(struct mm *mm);
 /* Add a region; -EINVAL if it overlaps one or is outside user space, -ENOMEM. */
 int vm_area_add(struct mm *mm, uint64_t start, uint64_t end, unsigned prot, unsigned flags);
 struct vm_area *vm_area_find(struct mm *mm, uint64_t va);
+/* A region backed by ino's page cache from page index pgoff (see struct vm_area). */
+int vm_area_add_file(struct mm *mm, uint64_t start, uint64_t end, unsigned prot, unsigned flags,
+                     struct inode *ino, uint64_t pgoff, uint64_t file_end);
+/* Unmap, in every address space, the pages of ino from page index first on (truncation). */
+void vm_unmap_file(struct inode *ino, uint64_t first);
+/* mremap: resize [old, old + old_len) (one region) to new_len, moving it if allowed
+ * (VM_REMAP_MAYMOVE) or to new_addr (VM_REMAP_FIXED). The new address or -errno. */
+#define VM_REMAP_MAYMOVE 1u
+#define VM_REMAP_FIXED   2u
+long vm_remap(struct mm *mm, uint64_t old, uint64_t old_len, uint64_t new_len, unsigned flags,
+              uint64_t new_addr);
+/* msync: write back the dirty shared file pages of [start, end); -ENOMEM if part is unmapped. */
+int vm_sync(struct mm *mm, uint64_t start, uint64_t end);
 /* Remove [start, end) from the regions and unmap it (munmap and brk shrinking). */
 int vm_area_remove(struct mm *mm, uint64_t start, uint64_t end);
-/* Change the protection of [start, end), splitting regions; -ENOMEM if part is unmapped. */
+/* Change the protection of [start, end), splitting regions; -ENOMEM if part is unmapped,
+ * -EACCES for write access to a VMA_NOWRITE region. */
 int vm_protect(struct mm *mm, uint64_t start, uint64_t end, unsigned prot);
 /* Drop the private pages of [start, end): they read back as zero (MADV_DONTNEED). */
 void vm_discard(struct mm *mm, uint64_t start, uint64_t end);
@@ -63,7 +86,8 @@ uint64_t vm_find_gap(struct mm *mm, uint64_t len, uint64_t below);
 int vm_populate(struct mm *mm, uint64_t start, uint64_t end);
 /* Map one existing page (refcount taken) at va in a new region with prot. */
 int vm_map_page(struct mm *mm, uint64_t va, void *page, unsigned prot, unsigned flags);
-/* Resolve a fault at va: demand-zero or copy-on-write. 0, or -EFAULT when the access is not allowed. */
+/* Resolve a fault at va: demand-zero, file page or copy-on-write. 0, -EFAULT when the access
+ * is not allowed, -EIO for a file page wholly past the end of its file (SIGBUS), -ENOMEM. */
 int vm_fault(struct mm *mm, uint64_t va, enum vm_access access);
 /* A copy-on-write duplicate of mm (fork). NULL on ENOMEM. */
 struct mm *vm_fork(struct mm *mm);

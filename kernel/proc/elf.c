@@ -128,13 +128,12 @@ static int elf_check_load(const struct elf_phdr *ph, size_t len, bool dyn)
     /* The end must also survive rounding up to a page. */
     if (ph->vaddr > UINT64_MAX - (PAGE - 1) || ph->memsz > UINT64_MAX - (PAGE - 1) - ph->vaddr)
         return -EINVAL;
-    if (!elf_is_pow2(ph->align))
-        return -EINVAL;
+    /* p_align is a hint (Linux ignores values that are not powers of two). */
     /* File pages are mapped or copied page by page, so the page offsets must agree. */
     if (((ph->vaddr - ph->offset) & (PAGE - 1)) != 0)
         return -EINVAL;
-    if ((ph->flags & PF_W) && (ph->flags & PF_X))
-        return -EINVAL;
+    /* Writable and executable at once is allowed, as on Linux: W^X is the kernel's rule
+     * for its own mappings, and binaries linked with -N (omagic) have one RWX segment. */
     /* Keep the NULL page unmapped so null dereferences fault. */
     if (!dyn && ph->vaddr < PAGE)
         return -EINVAL;
@@ -147,9 +146,12 @@ static int elf_add_load(struct elf_image *img, const struct elf_phdr *ph, size_t
 
     if (err < 0)
         return err;
+    if (ph->memsz == 0)
+        return 0;       /* maps nothing, as Linux skips it */
     if (img->nseg == ELF_MAX_SEGMENTS)
         return -EINVAL;
-    /* Requiring ascending, disjoint byte ranges rules out overlap in one comparison. */
+    /* Requiring ascending, disjoint byte ranges rules out overlap in one comparison;
+     * two segments may still share a page (exec merges their rights on it). */
     if (img->nseg > 0) {
         const struct elf_segment *prev = &img->seg[img->nseg - 1];
         if (ph->vaddr < prev->vaddr + prev->memsz)

@@ -18,6 +18,7 @@
 #include "lib/random.h"
 #include "arch.h"
 #include "proc/signal.h"
+#include "dev/console.h"
 
 #define AT_NULL    0
 #define AT_PHDR    3
@@ -49,17 +50,77 @@ static unsigned exec_prot(unsigned elf_prot)
            ((elf_prot & ELF_PROT_X) ? VM_EXEC : 0);
 }
 
-static int exec_map_segments(struct mm *mm, const uint8_t *file, const struct elf_image *img, uint64_t bias)
+static const uint8_t exec_zeros[PAGE_SIZE];
+
+/* One segment from the page cache of ino: whole file pages are the cache's own, mapped
+ * copy-on-write; a last page holding both file bytes and .bss is copied (the rest of that
+ * page must read as zero); pages after it are demand-zero. first is where the segment's
+ * region starts (after a page it shares with the previous segment, filled by the caller). */
+static int exec_map_cached(struct mm *mm, const uint8_t *file, const struct elf_segment *s, uint64_t bias,
+                           uint64_t first, uint64_t end, unsigned prot, struct inode *ino)
 {
+    uint64_t vstart = s->vaddr + bias, fend = vstart + s->filesz;
+    uint64_t seg_page = vstart & ~(PAGE_SIZE - 1);
+    uint64_t pgoff = (s->offset & ~(PAGE_SIZE - 1)) / PAGE_SIZE + (first - seg_page) / PAGE_SIZE;
+    uint64_t file_end = s->memsz > s->filesz ? (fend & ~(PAGE_SIZE - 1)) : end;
+    if (first >= end)
+        return 0;
+    if (vm_area_add_file(mm, first, end, prot, 0, ino, pgoff, file_end))
+        return -ENOEXEC;
+    uint64_t tail = fend & ~(PAGE_SIZE - 1);
+    if (s->memsz > s->filesz && tail >= first && tail < fend &&
+        vm_fill(mm, tail, file + s->offset + (tail - vstart), fend - tail))
+        return -ENOMEM;
+    return 0;
+}
+
+/* Segments are ascending and byte-disjoint but may share a page: the shared page gets the
+ * union of both segments' rights (as Linux, whose second mapping covers it) and a private
+ * copy holding both segments' bytes. With ino (a file kept in the page cache) segments map
+ * the cache's pages instead of copies. */
+static int exec_map_segments(struct mm *mm, const uint8_t *file, const struct elf_image *img, uint64_t bias,
+                             struct inode *ino)
+{
+    uint64_t prev_end = 0;
+    unsigned prev_prot = 0;
+    bool wx = false;
+    if (ino && !(ino->iops && ino->iops->readpage))
+        ino = NULL;
     for (int i = 0; i < img->nseg; i++) {
         const struct elf_segment *s = &img->seg[i];
-        uint64_t start = (s->vaddr + bias) & ~(PAGE_SIZE - 1);
-        uint64_t end = (s->vaddr + bias + s->memsz + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
-        if (vm_area_add(mm, start, end, exec_prot(s->prot), 0))
-            return -ENOEXEC;
-        if (s->filesz && vm_fill(mm, s->vaddr + bias, file + s->offset, s->filesz))
-            return -ENOMEM;
+        uint64_t vstart = s->vaddr + bias;
+        uint64_t start = vstart & ~(PAGE_SIZE - 1);
+        uint64_t end = (vstart + s->memsz + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+        unsigned prot = exec_prot(s->prot);
+        wx |= (prot & VM_WRITE) && (prot & VM_EXEC);
+        uint64_t first = start;
+        if (start < prev_end) {
+            if (vm_protect(mm, start, prev_end, prot | prev_prot))
+                return -ENOMEM;
+            first = prev_end;
+            /* This segment's part of the shared page: its file bytes, then zeros. */
+            uint64_t in = prev_end - vstart, nfile = s->filesz < in ? s->filesz : in;
+            uint64_t nzero = (s->memsz < in ? s->memsz : in) - nfile;
+            if ((nfile && vm_fill(mm, vstart, file + s->offset, nfile)) ||
+                (nzero && vm_fill(mm, vstart + nfile, exec_zeros, nzero)))
+                return -ENOMEM;
+        }
+        if (ino && s->filesz) {
+            int err = exec_map_cached(mm, file, s, bias, first, end, prot, ino);
+            if (err)
+                return err;
+        } else {
+            if (first < end && vm_area_add(mm, first, end, prot, 0))
+                return -ENOEXEC;
+            uint64_t skip = first > vstart ? first - vstart : 0;
+            if (s->filesz > skip && vm_fill(mm, vstart + skip, file + s->offset + skip, s->filesz - skip))
+                return -ENOMEM;
+        }
+        prev_end = end;
+        prev_prot = prot;
     }
+    if (wx)
+        kprintf("exec: pid %d: a segment is writable and executable\n", current() ? current()->pid : 0);
     return 0;
 }
 
@@ -164,7 +225,9 @@ static void exec_record(struct proc *p, const char *path, const char *const argv
     p->cmdline_len = (uint32_t)n;
 }
 
-static int exec_open(const char *path, const void **file, size_t *size, bool *owned)
+/* On success *ino_out holds a reference (the segments map its page cache). */
+static int exec_open(const char *path, const void **file, size_t *size, bool *owned,
+                     struct inode **ino_out)
 {
     struct inode *ino;
     int err = vfs_lookup(NULL, path, LOOKUP_FOLLOW, &ino);
@@ -174,7 +237,10 @@ static int exec_open(const char *path, const void **file, size_t *size, bool *ow
         err = -EACCES;
     else
         err = vfs_read_all(ino, file, size, owned);
-    inode_put(ino);
+    if (err)
+        inode_put(ino);
+    else
+        *ino_out = ino;
     return err;
 }
 
@@ -183,6 +249,7 @@ struct exec_interp {
     const void *file;
     size_t size;
     bool owned;
+    struct inode *ino;          /* referenced: its segments map the page cache */
     struct elf_image img;
     uint64_t bias;              /* the load bias; AT_BASE */
 };
@@ -193,6 +260,7 @@ static void exec_interp_close(struct exec_interp *in)
         return;
     if (in->owned)
         kvm_free((void *)in->file);
+    inode_put(in->ino);
     kfree(in);
 }
 
@@ -207,7 +275,7 @@ static int exec_interp_open(const void *file, const struct elf_image *img, struc
     struct exec_interp *in = kmalloc(sizeof *in);
     if (!in)
         return -ENOMEM;
-    int err = exec_open(path, &in->file, &in->size, &in->owned);
+    int err = exec_open(path, &in->file, &in->size, &in->owned, &in->ino);
     if (err) {
         kfree(in);
         return err;
@@ -232,12 +300,12 @@ static int exec_interp_map(struct mm *mm, struct exec_interp *in)
             return -ENOMEM;
         in->bias = base - in->img.lo;
     }
-    return exec_map_segments(mm, in->file, &in->img, in->bias);
+    return exec_map_segments(mm, in->file, &in->img, in->bias, in->ino);
 }
 
 /* Everything that can fail happens before the old program is touched. */
 static int exec_build(struct proc *p, const char *path, const char *const argv[], const char *const envp[],
-                      const void *file, size_t size)
+                      const void *file, size_t size, struct inode *ino)
 {
     struct elf_image img;
     int err = elf_parse(file, size, USER_TOP, &img);
@@ -252,7 +320,7 @@ static int exec_build(struct proc *p, const char *path, const char *const argv[]
         return -ENOMEM;
     }
     uint64_t bias = img.dyn ? USER_PIE_BASE : 0, sp = 0;
-    err = exec_map_segments(mm, file, &img, bias);
+    err = exec_map_segments(mm, file, &img, bias, ino);
     if (!err)
         err = vm_area_add(mm, mm->stack_top - USER_STACK_SIZE, mm->stack_top,
                           VM_READ | VM_WRITE | (img.stack_exec ? VM_EXEC : 0), VMA_STACK);
@@ -302,11 +370,13 @@ int exec_load(struct proc *p, const char *path, const char *const argv[], const 
     const void *file;
     size_t size;
     bool owned;
-    int err = exec_open(path, &file, &size, &owned);
+    struct inode *ino;
+    int err = exec_open(path, &file, &size, &owned, &ino);
     if (err)
         return err;
-    err = exec_build(p, path, argv, envp, file, size);
+    err = exec_build(p, path, argv, envp, file, size, ino);
     if (owned)
         kvm_free((void *)file);
+    inode_put(ino);
     return err;
 }

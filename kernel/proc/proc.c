@@ -6,6 +6,7 @@
 #include "proc/exec.h"
 #include "proc/itimer.h"
 #include "mm/vm.h"
+#include "mm/kvm.h"
 #include "mm/page.h"
 #include "lib/errno.h"
 #include "lib/kstring.h"
@@ -16,12 +17,18 @@
 #include "lib/trace.h"
 #include "lib/spinlock.h"
 
-struct proc procs[NPROC];
+/* Allocated at boot (proc_init), not in .bss: the table is megabytes, and an image whose
+ * .bss ends past 32 MiB from its load address would cover the device tree that OpenSBI's
+ * fw_jump puts at a fixed place there (docs/boot.md). */
+struct proc *procs;
 bool proc_init_is_vital;
 static int next_pid = 1;
 
 void proc_init(void)
 {
+    procs = kvm_alloc(NPROC * sizeof *procs);
+    if (!procs)
+        kpanic("no memory for the process table (%lu bytes)", NPROC * sizeof *procs);
     for (int i = 0; i < NPROC; i++)
         procs[i].slot = i;
 }

@@ -138,7 +138,7 @@ struct proc {
     /* (end of dynlink) */
 };
 
-extern struct proc procs[NPROC];
+extern struct proc *procs;      /* NPROC entries, allocated by proc_init */
 /* Set when pid 1 is the system's init (init=, /init): its exit powers the machine off. */
 extern bool proc_init_is_vital;
 

@@ -203,6 +203,8 @@
 /* (end of abi) */
 
 /* -- page cache and file mappings: kernel/mm/pagecache.c, sys_mm.c -- */
+#define SYS_mremap           216
+#define SYS_msync            227
 /* (end of mm) */
 
 /* -- dynamic linking: kernel/proc/exec.c -- */
@@ -268,6 +270,7 @@ SYSCALL(lremovexattr); SYSCALL(fremovexattr); SYSCALL(statx); SYSCALL(close_rang
 /* (end of abi) */
 
 /* -- page cache and file mappings: kernel/mm/pagecache.c, sys_mm.c -- */
+SYSCALL(mremap); SYSCALL(msync);
 /* (end of mm) */
 
 /* -- dynamic linking: kernel/proc/exec.c -- */

@@ -210,6 +210,8 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
     /* (end of abi) */
 
     /* -- page cache and file mappings: kernel/mm/pagecache.c, sys_mm.c -- */
+    [SYS_mremap] = sys_mremap,
+    [SYS_msync] = sys_msync,
     /* (end of mm) */
 
     /* -- dynamic linking: kernel/proc/exec.c -- */

@@ -175,7 +175,8 @@ static void trap_user_exception(struct trapframe *tf)
         p->ru_self.minflt += err == 0;  /* getrusage: no fault reads a disk yet, all are minor */
         if (err == 0)
             return;
-        proc_fault(p, err == -ENOMEM ? PROC_FAULT_OOM : vm_area_find(p->mm, tf->tval) ?
+        /* -EIO: a file page past the end of its file, SIGBUS as on Linux. */
+        proc_fault(p, err == -ENOMEM ? PROC_FAULT_OOM : err == -EIO ? PROC_FAULT_BUS : vm_area_find(p->mm, tf->tval) ?
                    PROC_FAULT_SEGV_ACCESS : PROC_FAULT_SEGV, trap_cause_name(cause), tf->epc, tf->tval);
         return;
     }
