@@ -1,11 +1,12 @@
-/* Time system calls: clocks, sleeping, process times. There is no RTC driver yet, so
- * CLOCK_REALTIME counts from the Unix epoch at boot. */
+/* Time system calls: clocks, sleeping, process times. CLOCK_REALTIME is the monotonic clock
+ * plus the offset read from the RTC at boot (rtc_realtime_ns; the epoch at boot without one). */
 #include "proc/sys.h"
 #include "proc/proc.h"
 #include "proc/sched.h"
 #include "mm/vm.h"
 #include "lib/errno.h"
 #include "arch.h"
+#include "dev/rtc.h"
 #include "proc/signal.h"
 
 #define CLOCK_REALTIME           0
@@ -27,6 +28,8 @@ static int clock_read(uint64_t id, uint64_t *ns)
     switch (id) {
     case CLOCK_REALTIME:
     case CLOCK_REALTIME_COARSE:
+        *ns = rtc_realtime_ns();
+        return 0;
     case CLOCK_MONOTONIC:
     case CLOCK_MONOTONIC_RAW:
     case CLOCK_MONOTONIC_COARSE:
@@ -111,7 +114,8 @@ SYSCALL(clock_nanosleep)
         return err;
     if (a[0] == CLOCK_PROCESS_CPUTIME_ID || a[0] == CLOCK_THREAD_CPUTIME_ID)
         return -EINVAL;
-    uint64_t deadline = (a[1] & TIMER_ABSTIME) ? ns : deadline_after(ns);
+    /* An absolute time on any clock becomes a monotonic deadline (CLOCK_REALTIME is offset). */
+    uint64_t deadline = (a[1] & TIMER_ABSTIME) ? (ns > now ? arch_time_ns() + (ns - now) : 0) : deadline_after(ns);
     if (sched_sleep_until(deadline) == 0)
         return 0;
     uint64_t left = arch_time_ns();
@@ -123,7 +127,7 @@ SYSCALL(clock_nanosleep)
 
 SYSCALL(gettimeofday)
 {
-    uint64_t ns = arch_time_ns();
+    uint64_t ns = rtc_realtime_ns();
     struct { int64_t tv_sec, tv_usec; } tv = { (int64_t)(ns / NSEC_PER_SEC), (int64_t)(ns % NSEC_PER_SEC / 1000) };
     if (a[0] && copy_to_user(a[0], &tv, sizeof tv))
         return -EFAULT;
