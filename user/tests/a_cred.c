@@ -205,6 +205,29 @@ static void realtime_checks(void)
     clock_gettime(CLOCK_MONOTONIC, &mono1);
     long ms = (mono1.tv_sec - mono0.tv_sec) * 1000 + (mono1.tv_nsec - mono0.tv_nsec) / 1000000;
     check(r == 0 && ms >= 190 && ms < 3000, "clock_nanosleep-realtime-abstime", "r=%d slept %ld ms", r, ms);
+
+    /* Setting the clock: forward a day and back; the monotonic clock does not move. */
+    struct timespec before, after, m0, m1;
+    clock_gettime(CLOCK_REALTIME, &before);
+    clock_gettime(CLOCK_MONOTONIC, &m0);
+    struct timespec later = { before.tv_sec + 86400, before.tv_nsec };
+    check_ret("clock_settime", clock_settime(CLOCK_REALTIME, &later), 0);
+    clock_gettime(CLOCK_REALTIME, &after);
+    clock_gettime(CLOCK_MONOTONIC, &m1);
+    check(after.tv_sec - before.tv_sec >= 86400 && after.tv_sec - before.tv_sec < 86405 && m1.tv_sec - m0.tv_sec < 5,
+          "clock_settime-moves-realtime-only", "delta %ld, mono delta %ld", (long)(after.tv_sec - before.tv_sec),
+          (long)(m1.tv_sec - m0.tv_sec));
+    struct timeval back = { before.tv_sec, 0 };
+    check_ret("settimeofday", settimeofday(&back, NULL), 0);
+    gettimeofday(&tv, NULL);
+    check(tv.tv_sec - before.tv_sec >= 0 && tv.tv_sec - before.tv_sec < 5, "settimeofday-back", "%ld",
+          (long)(tv.tv_sec - before.tv_sec));
+    struct timespec bad = { 0, 2000000000 };
+    check_ret("clock_settime-EINVAL-nsec", clock_settime(CLOCK_REALTIME, &bad), -EINVAL);
+    check_ret("clock_settime-EINVAL-monotonic", clock_settime(CLOCK_MONOTONIC, &later), -EINVAL);
+    check_ret("clock_settime-EFAULT", syscall(SYS_clock_settime, CLOCK_REALTIME, (struct timespec *)8), -EFAULT);
+    struct timeval badtv = { before.tv_sec, 1000000 };
+    check_ret("settimeofday-EINVAL-usec", settimeofday(&badtv, NULL), -EINVAL);
 }
 
 int main(void)
