@@ -1,5 +1,6 @@
 /* kmain: the boot hart's path from the first C code at the linked address to the scheduler.
  * The order of events is described in docs/boot.md. */
+#include "dev/rtc.h"
 #include "arch.h"
 #include "dev/devtree.h"
 #include "dev/console.h"
@@ -170,6 +171,7 @@ void kmain(uint64_t hartid, uint64_t dtb_pa)
     arch_timer_init(&machine, sched_hz());
     kprintf("rvix: timer %u Hz via %s; Sv39 with %d ASID bits\n", sched_hz(), arch_timer_kind(),
             arch_asid_bits());
+    rtc_init(&machine);
     random_seed(arch_time_ns() ^ hartid);
     boot_crash_test(machine.bootargs);
     boot_init_files(&machine);

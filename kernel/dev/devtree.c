@@ -490,6 +490,10 @@ static int devtree_device(struct dt_scan *s, int node, int depth)
         return devtree_uart(s, node, depth, kind, matched);
     if (fdt_prop_has_string(&compat, "riscv,plic0") || fdt_prop_has_string(&compat, "sifive,plic-1.0.0"))
         return devtree_plic(s, node, depth);
+    if (fdt_prop_has_string(&compat, "google,goldfish-rtc") && !s->mi->has_rtc && fdt_node_okay(&s->f, node)) {
+        uint64_t size;
+        s->mi->has_rtc = devtree_reg(s, depth, 0, &s->mi->rtc_base, &size) == 0;
+    }
     return 0;
 }
 

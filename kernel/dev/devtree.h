@@ -53,6 +53,7 @@ struct machine_info {
     struct dt_plic plic;
     struct dt_hart harts[DT_MAX_HARTS]; int nharts;
     uint64_t dtb_size;                  /* header totalsize, so the kernel can reserve the blob */
+    bool has_rtc; uint64_t rtc_base;    /* google,goldfish-rtc (QEMU virt): wall-clock time */
 };
 
 /* Parse the blob (reading at most maxlen bytes). Returns 0, or -EINVAL with a message in err.

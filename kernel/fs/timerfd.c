@@ -1,8 +1,8 @@
 /* timerfd_create/settime/gettime. A timer keeps its next expiry on the monotonic clock and
  * counts expirations lazily (timerfd_update: one, plus one per whole interval since); read
  * returns and clears the count. Armed timers are on a list that timerfd_tick (from sched_tick)
- * walks to wake their pollers; with no armed timer the tick pays one load. All the clocks
- * (REALTIME, MONOTONIC, BOOTTIME) read the same counter today (see kernel/proc/sys_time.c). */
+ * walks to wake their pollers; with no armed timer the tick pays one load. An absolute
+ * CLOCK_REALTIME expiry is converted to the monotonic clock when set (rtc_to_monotonic). */
 #include "fs/timerfd.h"
 #include "fs/waitq.h"
 #include "fs/vfs.h"
@@ -11,6 +11,7 @@
 #include "proc/sched.h"
 #include "mm/kmalloc.h"
 #include "mm/vm.h"
+#include "dev/rtc.h"
 #include "lib/errno.h"
 #include "proc/signal.h"
 #include "proc/sys.h"
@@ -203,6 +204,8 @@ SYSCALL(timerfd_settime)
     t->interval_ns = interval;
     if (value) {
         uint64_t now = arch_time_ns();
+        if ((a[1] & TFD_TIMER_ABSTIME) && (t->clock == CLOCK_REALTIME || t->clock == CLOCK_REALTIME_ALARM))
+            value = rtc_to_monotonic(value);    /* expiries are kept on the monotonic clock */
         t->next_ns = (a[1] & TFD_TIMER_ABSTIME) ? value : (value > UINT64_MAX / 2 ? UINT64_MAX / 2 : now + value);
         timerfd_list_add(t);
         if (timerfd_update(t, now))      /* an absolute time already past */

@@ -12,6 +12,7 @@
 #include "proc/sched.h"
 #include "arch.h"
 #include "fs/lock.h"
+#include "dev/rtc.h"
 
 #define SYMLINK_MAX_DEPTH 40
 #define NCHARDEV 32
@@ -45,7 +46,7 @@ int uio_copy_in(void *dst, struct uio *u, size_t n)
 
 uint64_t vfs_now_ns(void)
 {
-    return arch_time_ns();
+    return rtc_realtime_ns();
 }
 
 struct inode *inode_new(uint32_t mode, const struct inode_ops *iops, const struct file_ops *fops)

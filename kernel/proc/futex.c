@@ -14,6 +14,7 @@
 #include "proc/sys.h"
 #include "mm/vm.h"
 #include "mm/page.h"
+#include "dev/rtc.h"
 #include "lib/errno.h"
 #include "arch.h"
 
@@ -279,14 +280,15 @@ static long futex_wake_op(uint64_t uaddr, uint64_t uaddr2, bool priv, int nr_wak
 static int futex_timeout(uint64_t uts, bool absolute, bool realtime, uint64_t *deadline)
 {
     int64_t ts[2];
-    (void)realtime;     /* CLOCK_REALTIME reads the same clock as CLOCK_MONOTONIC (sys_time.c) */
     if (copy_from_user(ts, uts, sizeof ts))
         return -EFAULT;
     if (ts[0] < 0 || ts[1] < 0 || ts[1] >= 1000000000)
         return -EINVAL;
     uint64_t ns = (uint64_t)ts[0] > UINT64_MAX / 1000000000ULL - 1 ? UINT64_MAX / 2
                   : (uint64_t)ts[0] * 1000000000ULL + (uint64_t)ts[1];
-    if (absolute)
+    if (absolute && realtime)
+        *deadline = rtc_to_monotonic(ns);   /* never 0 */
+    else if (absolute)
         *deadline = ns ? ns : 1;    /* 0 means "no deadline" to the sleep: use the past */
     else
         *deadline = arch_time_ns() + ns;

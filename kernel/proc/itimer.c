@@ -13,6 +13,7 @@
 #include "proc/signal.h"
 #include "proc/thread.h"
 #include "mm/vm.h"
+#include "dev/rtc.h"
 #include "lib/errno.h"
 #include "lib/kstring.h"
 #include "arch.h"
@@ -519,6 +520,8 @@ SYSCALL(timer_settime)
     uint64_t value = ns_from_parts(nv.it_value.tv_sec, (uint64_t)nv.it_value.tv_nsec);
     if (value) {
         uint64_t now = posix_now(t);
+        if ((a[1] & TIMER_ABSTIME) && t->clock == CLOCK_REALTIME)
+            value = rtc_to_monotonic(value);    /* wall-clock timers sit on the monotonic clock */
         t->deadline = (a[1] & TIMER_ABSTIME) ? value : add_sat(now, value);
         t->armed = true;
         if (t->cpu) {

@@ -200,6 +200,8 @@
 #define SYS_fremovexattr         16
 #define SYS_statx                291
 #define SYS_close_range          436
+#define SYS_clock_settime        112
+#define SYS_settimeofday         170
 /* (end of abi) */
 
 /* -- page cache and file mappings: kernel/mm/pagecache.c, sys_mm.c -- */
@@ -267,6 +269,7 @@ SYSCALL(mlockall); SYSCALL(munlockall); SYSCALL(mlock2); SYSCALL(mincore); SYSCA
 SYSCALL(setxattr); SYSCALL(lsetxattr); SYSCALL(fsetxattr); SYSCALL(getxattr); SYSCALL(lgetxattr);
 SYSCALL(fgetxattr); SYSCALL(listxattr); SYSCALL(llistxattr); SYSCALL(flistxattr); SYSCALL(removexattr);
 SYSCALL(lremovexattr); SYSCALL(fremovexattr); SYSCALL(statx); SYSCALL(close_range);
+SYSCALL(clock_settime); SYSCALL(settimeofday);
 /* (end of abi) */
 
 /* -- page cache and file mappings: kernel/mm/pagecache.c, sys_mm.c -- */

@@ -1,11 +1,12 @@
-/* Time system calls: clocks, sleeping, process times. There is no RTC driver yet, so
- * CLOCK_REALTIME counts from the Unix epoch at boot. */
+/* Time system calls: clocks, sleeping, process times. CLOCK_REALTIME is the monotonic clock
+ * plus the offset read from the RTC at boot (rtc_realtime_ns; the epoch at boot without one). */
 #include "proc/sys.h"
 #include "proc/proc.h"
 #include "proc/sched.h"
 #include "mm/vm.h"
 #include "lib/errno.h"
 #include "arch.h"
+#include "dev/rtc.h"
 #include "proc/signal.h"
 
 #define CLOCK_REALTIME           0
@@ -29,6 +30,8 @@ static int clock_read(uint64_t id, uint64_t *ns)
     switch (id) {
     case CLOCK_REALTIME:
     case CLOCK_REALTIME_COARSE:
+        *ns = rtc_realtime_ns();
+        return 0;
     case CLOCK_MONOTONIC:
     case CLOCK_MONOTONIC_RAW:
     case CLOCK_MONOTONIC_COARSE:
@@ -175,12 +178,18 @@ SYSCALL(clock_nanosleep)
     if (clock == CLOCK_REALTIME_ALARM || clock == CLOCK_BOOTTIME_ALARM)
         return -ENOTSUP; /* alarm clocks need an RTC, as on a Linux without one */
     bool absolute = a[1] & TIMER_ABSTIME;
-    return sleep_until(p, absolute ? ns : deadline_after(ns), absolute, a[3]);
+    uint64_t deadline = deadline_after(ns);
+    if (absolute) {     /* a time on the named clock becomes a monotonic deadline (REALTIME is offset) */
+        uint64_t now;
+        clock_read(clock, &now);
+        deadline = arch_time_ns() + (ns > now ? ns - now : 0);
+    }
+    return sleep_until(p, deadline, absolute, a[3]);
 }
 
 SYSCALL(gettimeofday)
 {
-    uint64_t ns = arch_time_ns();
+    uint64_t ns = rtc_realtime_ns();
     struct { int64_t tv_sec, tv_usec; } tv = { (int64_t)(ns / NSEC_PER_SEC), (int64_t)(ns % NSEC_PER_SEC / 1000) };
     if (a[0] && copy_to_user(a[0], &tv, sizeof tv))
         return -EFAULT;

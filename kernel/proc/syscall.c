@@ -207,6 +207,8 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
     [SYS_fremovexattr] = sys_fremovexattr,
     [SYS_statx] = sys_statx,
     [SYS_close_range] = sys_close_range,
+    [SYS_clock_settime] = sys_clock_settime,
+    [SYS_settimeofday] = sys_settimeofday,
     /* (end of abi) */
 
     /* -- page cache and file mappings: kernel/mm/pagecache.c, sys_mm.c -- */

@@ -10,6 +10,8 @@
 #include <sys/klog.h>
 #include <sys/personality.h>
 #include <sys/syscall.h>
+#include <sys/stat.h>
+#include <sys/time.h>
 
 struct cap_hdr { uint32_t version; int pid; };
 struct cap_dat { uint32_t eff, perm, inh; };
@@ -174,8 +176,63 @@ static void klog_checks(void)
     check_ret("syslog-EINVAL-level", klogctl(8, NULL, 9), -EINVAL);
 }
 
+/* The wall clock comes from QEMU virt's RTC: a date after 2020, the same in every clock call
+ * and in new files' times, and an absolute CLOCK_REALTIME sleep wakes when it should. */
+static void realtime_checks(void)
+{
+    struct timespec ts, mono0, mono1;
+    struct timeval tv;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    gettimeofday(&tv, NULL);
+    check(ts.tv_sec > 1577836800 && tv.tv_sec - ts.tv_sec >= 0 && tv.tv_sec - ts.tv_sec < 5 &&
+          time(NULL) - ts.tv_sec < 5, "realtime-from-rtc", "realtime %ld gettimeofday %ld", (long)ts.tv_sec,
+          (long)tv.tv_sec);
+    FILE *f = fopen("/tmp/a_cred.t", "w");
+    struct stat st;
+    check(f && fstat(fileno(f), &st) == 0 && st.st_mtim.tv_sec - ts.tv_sec >= 0 && st.st_mtim.tv_sec - ts.tv_sec < 5,
+          "file-times-realtime", "mtime %ld", (long)st.st_mtim.tv_sec);
+    if (f)
+        fclose(f);
+    unlink("/tmp/a_cred.t");
+    clock_gettime(CLOCK_MONOTONIC, &mono0);
+    clock_gettime(CLOCK_REALTIME, &ts);
+    ts.tv_nsec += 200 * 1000 * 1000;
+    if (ts.tv_nsec >= 1000000000) {
+        ts.tv_sec++;
+        ts.tv_nsec -= 1000000000;
+    }
+    int r = clock_nanosleep(CLOCK_REALTIME, TIMER_ABSTIME, &ts, NULL);
+    clock_gettime(CLOCK_MONOTONIC, &mono1);
+    long ms = (mono1.tv_sec - mono0.tv_sec) * 1000 + (mono1.tv_nsec - mono0.tv_nsec) / 1000000;
+    check(r == 0 && ms >= 190 && ms < 3000, "clock_nanosleep-realtime-abstime", "r=%d slept %ld ms", r, ms);
+
+    /* Setting the clock: forward a day and back; the monotonic clock does not move. */
+    struct timespec before, after, m0, m1;
+    clock_gettime(CLOCK_REALTIME, &before);
+    clock_gettime(CLOCK_MONOTONIC, &m0);
+    struct timespec later = { before.tv_sec + 86400, before.tv_nsec };
+    check_ret("clock_settime", clock_settime(CLOCK_REALTIME, &later), 0);
+    clock_gettime(CLOCK_REALTIME, &after);
+    clock_gettime(CLOCK_MONOTONIC, &m1);
+    check(after.tv_sec - before.tv_sec >= 86400 && after.tv_sec - before.tv_sec < 86405 && m1.tv_sec - m0.tv_sec < 5,
+          "clock_settime-moves-realtime-only", "delta %ld, mono delta %ld", (long)(after.tv_sec - before.tv_sec),
+          (long)(m1.tv_sec - m0.tv_sec));
+    struct timeval back = { before.tv_sec, 0 };
+    check_ret("settimeofday", settimeofday(&back, NULL), 0);
+    gettimeofday(&tv, NULL);
+    check(tv.tv_sec - before.tv_sec >= 0 && tv.tv_sec - before.tv_sec < 5, "settimeofday-back", "%ld",
+          (long)(tv.tv_sec - before.tv_sec));
+    struct timespec bad = { 0, 2000000000 };
+    check_ret("clock_settime-EINVAL-nsec", clock_settime(CLOCK_REALTIME, &bad), -EINVAL);
+    check_ret("clock_settime-EINVAL-monotonic", clock_settime(CLOCK_MONOTONIC, &later), -EINVAL);
+    check_ret("clock_settime-EFAULT", syscall(SYS_clock_settime, CLOCK_REALTIME, (struct timespec *)8), -EFAULT);
+    struct timeval badtv = { before.tv_sec, 1000000 };
+    check_ret("settimeofday-EINVAL-usec", settimeofday(&badtv, NULL), -EINVAL);
+}
+
 int main(void)
 {
+    realtime_checks();
     klog_checks();
     procfs_checks();
     id_checks();
