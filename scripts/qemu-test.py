@@ -261,6 +261,9 @@ CASES = [
          about="getrusage self/children/thread: CPU times, maxrss, faults, switches; wait4 rusage; times()"),
     Case("g-timer-epoll", spawn("/tests/timer_epoll"), 8, timeout=90, compare="/tests/timer_epoll",
          about="a periodic POSIX timer drives an epoll loop through a self-pipe; EINTR and epoll_pwait's mask"),
+    Case("g-rtwait", spawn("/tests/rtwait"), 8, timeout=60, compare="/tests/rtwait",
+         about="absolute CLOCK_REALTIME waits (cond/sem/mutex timed waits, timerfd, timer_settime, "
+               "clock_nanosleep) end when the wall clock gets there"),
     # (end of timers)
     # -- abi --
     Case("a-mount", spawn("/tests/a_mount"), 62,
