@@ -7,7 +7,7 @@
 #include "arch.h"
 #include "proc/signal.h"
 
-#define NPROC 256
+#define NPROC 128
 #define PROC_NAME_MAX 32
 
 enum proc_state { PROC_FREE, PROC_EMBRYO, PROC_RUNNABLE, PROC_RUNNING, PROC_SLEEPING, PROC_STOPPED,
