@@ -233,7 +233,7 @@ CASES = [
          about="futex ops one by one: WAIT/WAKE, BITSET, REQUEUE, WAKE_OP, timeouts, errors, FIFO, shared"),
     Case("g-threads", spawn("/tests/threads"), 11,
          about="pthreads stress: mutex counter, condvars, barriers, cancel, join, TLS, 100 threads"),
-    Case("g-threadsem", spawn("/tests/threadsem"), 29, compare="/tests/threadsem",
+    Case("g-threadsem", spawn("/tests/threadsem"), 31, compare="/tests/threadsem",
          about="thread groups: tids, tgkill, kill to a non-blocking thread, exit/exit_group/execve from threads, "
                "wait4 at group end, CLEARTID, clone3 errors, /proc/self/task, robust mutexes, group stop"),
     # (end of threads)
@@ -253,7 +253,7 @@ CASES = [
     # -- timers --
     Case("g-itimer", spawn("/tests/itimer"), 31, timeout=90, compare="/tests/itimer",
          about="alarm, setitimer/getitimer REAL/VIRTUAL/PROF, intervals, errors, fork clears, execve keeps"),
-    Case("g-ptimer", spawn("/tests/ptimer"), 50, timeout=90, compare="/tests/ptimer",
+    Case("g-ptimer", spawn("/tests/ptimer"), 51, timeout=90, compare="/tests/ptimer",
          about="timer_create/settime/gettime/getoverrun/delete: SIGEV_SIGNAL/NONE/THREAD_ID, overruns, TIMER_ABSTIME, clocks"),
     Case("g-clocksleep", spawn("/tests/clocksleep"), 33, timeout=90, compare="/tests/clocksleep",
          about="clock_getres, clock_nanosleep relative/absolute, EINTR with time left, resume after stop, bad clocks"),
@@ -272,6 +272,15 @@ CASES = [
     Case("a-sched", spawn("/tests/a_sched"), 58,
          about="sched_setaffinity + getcpu on every hart, policies, nice, prctl (names in comm/stat, "
                "pdeathsig, dumpable), membarrier, rseq ENOSYS, riscv_flush_icache, riscv_hwprobe, uname, sysinfo"),
+    Case("a-sigwait", spawn("/tests/a_sigwait"), 34,
+         about="sigwaitinfo/sigtimedwait/sigwait, sigqueue values, rt_(tg)sigqueueinfo rules, "
+               "waitid P_PID/P_PGID/P_ALL with WEXITED/WSTOPPED/WCONTINUED/WNOWAIT/WNOHANG"),
+    Case("a-flock", spawn("/tests/a_flock"), 90,
+         about="statx, xattr calls (EOPNOTSUPP), close_range, flock and fcntl record locks between "
+               "processes, preadv/pwritev(2), fallocate, fadvise, readahead, sync_file_range"),
+    Case("a-cred", spawn("/tests/a_cred"), 50,
+         about="uid/gid get/set rules, groups, capget/capset, personality, mlock family, mincore, "
+               "/proc/stat and /proc/loadavg, syslog (dmesg)"),
     # (end of abi)
     # -- mm --
     # (end of mm)
@@ -299,6 +308,12 @@ CASES = [
     # user/tests programs linked dynamically: the same checks as g-basic, g-signals, f-basic.
     Case("dyn-basic", spawn("/tests/dynrun-basic"), 5 + 2,
          about="g-basic's program linked dynamically"),
+    Case("dyn-threads", spawn("/tests/dynrun-threads"), 11 + 2, timeout=90,
+         about="g-threads' pthreads stress built as a plain `gcc -pthread` (dynamic) program"),
+    Case("dyn-futex", spawn("/tests/dynrun-futex_ops"), 54 + 2,
+         about="g-futex's futex op checks linked dynamically"),
+    Case("dyn-timer-epoll", spawn("/tests/dynrun-timer_epoll"), 8 + 2, timeout=90,
+         about="timer_create + epoll linked dynamically"),
     Case("dyn-signals", spawn("/tests/dynrun-signals"), 62 + 2,
          expect=[killed("/tests/dyn_signals", "(?:load|store) page fault"),
                  killed("/tests/dyn_signals", "bad signal frame")],

@@ -30,6 +30,10 @@ $(BUILD)/user/glibc/%: user/%.c
 	@mkdir -p $(dir $@)
 	$(UCC) $(GCFLAGS) $< -o $@
 
+# The thread tests are built the way a user builds a pthreads program (glibc 2.36 has
+# libpthread inside libc; -pthread also defines _REENTRANT).
+$(BUILD)/user/glibc/tests/threads $(BUILD)/user/glibc/tests/threadsem $(BUILD)/user/glibc/tests/futex_ops: GCFLAGS += -pthread
+
 $(BADELF): $(BADELF_BASE) scripts/mkbadelf.py
 	@echo "  BADELF  $(BADELF_DIR)"
 	@rm -rf $(BADELF_DIR) && mkdir -p $(BADELF_DIR)

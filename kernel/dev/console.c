@@ -8,6 +8,7 @@
 #include "lib/printf.h"
 #include "arch.h"
 #include "dev/irq.h"
+#include "dev/klog.h"
 
 static struct {
     const struct console_driver *drv;
@@ -101,6 +102,7 @@ void console_write(const char *s, size_t n)
 static void console_emit(char c, void *arg)
 {
     (void)arg;
+    klog_putc(c);
     console_putc(c);
 }
 

@@ -1,6 +1,7 @@
 /* Descriptor tables. Open files are reference counted: dup and fork share one file (and its
  * offset) between several descriptors, and the file closes when the last one goes. */
 #include "fs/fdtable.h"
+#include "fs/lock.h"
 #include "mm/kmalloc.h"
 #include "lib/errno.h"
 #include "lib/kstring.h"
@@ -82,6 +83,7 @@ int fd_close(struct fdtable *t, int fd)
         return -EBADF;
     t->files[fd] = NULL;
     fd_set_cloexec(t, fd, false);
+    lock_fd_closed(t, f);
     file_put(f);
     return 0;
 }

@@ -17,7 +17,7 @@
 #include "arch.h"
 
 enum proc_node { PN_ROOT, PN_MEMINFO, PN_UPTIME, PN_COUNTERS, PN_TRACE, PN_CPUINFO, PN_ENOSYS, PN_SELF, PN_PIDDIR, PN_STAT, PN_STATUS, PN_CMDLINE, PN_EXE,
-                 PN_MOUNTS, PN_FILESYSTEMS, PN_COMM, PN_TASK };
+                 PN_MOUNTS, PN_FILESYSTEMS, PN_COMM, PN_TASK, PN_SYSSTAT, PN_LOADAVG };
 
 struct procfs_info {
     enum proc_node kind;
@@ -116,6 +116,10 @@ static int procfs_lookup(struct inode *dir, const char *name, size_t len, struct
             kind = PN_MOUNTS;
         else if (procfs_name_is(name, len, "filesystems"))
             kind = PN_FILESYSTEMS;
+        else if (procfs_name_is(name, len, "stat"))
+            kind = PN_SYSSTAT;
+        else if (procfs_name_is(name, len, "loadavg"))
+            kind = PN_LOADAVG;
         else if ((pid = procfs_parse_pid(name, len)) > 0 && procfs_proc(pid))
             kind = PN_PIDDIR;
         else
@@ -186,12 +190,13 @@ static const enum proc_node pid_entry_kinds[] = { PN_STAT, PN_STATUS, PN_CMDLINE
 static int procfs_readdir_root(uint64_t *pos, readdir_emit emit, void *arg)
 {
     static const char *const fixed[] = { ".", "..", "meminfo", "uptime", "counters", "trace", "cpuinfo",
-                                         "enosys", "self", "mounts", "filesystems" };
+                                         "enosys", "self", "mounts", "filesystems", "stat", "loadavg" };
     static const unsigned types[] = { DT_DIR, DT_DIR, DT_REG, DT_REG, DT_REG, DT_REG, DT_REG, DT_REG, DT_LNK,
-                                      DT_REG, DT_REG };
+                                      DT_REG, DT_REG, DT_REG, DT_REG };
     static const enum proc_node kinds[] = { PN_ROOT, PN_ROOT, PN_MEMINFO, PN_UPTIME, PN_COUNTERS, PN_TRACE,
-                                            PN_CPUINFO, PN_ENOSYS, PN_SELF, PN_MOUNTS, PN_FILESYSTEMS };
-    enum { NFIXED = 11 };
+                                            PN_CPUINFO, PN_ENOSYS, PN_SELF, PN_MOUNTS, PN_FILESYSTEMS,
+                                            PN_SYSSTAT, PN_LOADAVG };
+    enum { NFIXED = 13 };
     for (; *pos < NFIXED; (*pos)++)
         if (emit(arg, fixed[*pos], strlen(fixed[*pos]), procfs_ino(kinds[*pos], 0), types[*pos]))
             return 0;
@@ -295,6 +300,63 @@ static size_t procfs_cpuinfo(char *buf, size_t n)
     return len < n ? len : n;
 }
 
+/* /proc/stat as top, ps and vmstat read it: the "cpu" line and one per online hart, in clock
+ * ticks (USER_HZ = 100). The kernel does not keep per-hart busy time: the user and system
+ * figures are the CPU time charged to live and reaped processes (credited to the "cpu" line
+ * and to hart 0), the rest of each hart's ticks count as idle. */
+static size_t procfs_sysstat(char *buf, size_t n)
+{
+    uint64_t user = 0, sys = 0, ticks = 0, hz = sched_hz();
+    int total = 0, running = 0;
+    for (int i = 0; i < NPROC; i++) {
+        struct proc *p = &procs[i];
+        if (p->state == PROC_FREE || p->state == PROC_EMBRYO)
+            continue;
+        total++;
+        running += p->state == PROC_RUNNABLE || p->state == PROC_RUNNING;
+        if (!p->parent || p->parent->state == PROC_FREE) {     /* reaped children are in cutime */
+            user += p->utime + p->cutime;
+            sys += p->stime + p->cstime;
+        } else {
+            user += p->utime;
+            sys += p->stime;
+        }
+    }
+    for (uint32_t i = 0; i < MAX_HARTS; i++)
+        if (cpus[i].online)
+            ticks += cpus[i].ticks;
+    user = user * 100 / hz;
+    sys = sys * 100 / hz;
+    ticks = ticks * 100 / hz;
+    uint64_t idle = ticks > user + sys ? ticks - user - sys : 0;
+    size_t len = (size_t)ksnprintf(buf, n, "cpu  %lu 0 %lu %lu 0 0 0 0 0 0\n", user, sys, idle);
+    for (uint32_t i = 0; i < MAX_HARTS && len < n; i++) {
+        if (!cpus[i].online)
+            continue;
+        uint64_t t = cpus[i].ticks * 100 / hz, u = i == 0 ? user : 0, s2 = i == 0 ? sys : 0;
+        len += (size_t)ksnprintf(buf + len, n - len, "cpu%u %lu 0 %lu %lu 0 0 0 0 0 0\n", i, u, s2,
+                                 t > u + s2 ? t - u - s2 : 0);
+    }
+    if (len < n)
+        len += (size_t)ksnprintf(buf + len, n - len, "intr 0\nctxt 0\nbtime 0\nprocesses %d\n"
+                                 "procs_running %d\nprocs_blocked 0\n", total, running);
+    return len < n ? len : n;
+}
+
+static size_t procfs_loadavg(char *buf, size_t n)
+{
+    int total = 0, running = 0, last = 0;
+    for (int i = 0; i < NPROC; i++) {
+        struct proc *p = &procs[i];
+        if (p->state == PROC_FREE || p->state == PROC_EMBRYO)
+            continue;
+        total++;
+        running += p->state == PROC_RUNNABLE || p->state == PROC_RUNNING;
+        last = p->pid > last ? p->pid : last;
+    }
+    return (size_t)ksnprintf(buf, n, "0.00 0.00 0.00 %d/%d %d\n", running, total, last);
+}
+
 static size_t procfs_generate(struct procfs_info *pi, char *buf, size_t n)
 {
     uint64_t ns = arch_time_ns();
@@ -308,6 +370,10 @@ static size_t procfs_generate(struct procfs_info *pi, char *buf, size_t n)
         return mount_format(buf, n);
     if (pi->kind == PN_FILESYSTEMS)
         return mount_format_types(buf, n);
+    if (pi->kind == PN_SYSSTAT)
+        return procfs_sysstat(buf, n);
+    if (pi->kind == PN_LOADAVG)
+        return procfs_loadavg(buf, n);
     if (pi->kind == PN_CPUINFO)
         return procfs_cpuinfo(buf, n);
     if (pi->kind == PN_COUNTERS)

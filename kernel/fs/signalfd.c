@@ -15,6 +15,7 @@
 #include "proc/proc.h"
 #include "proc/sched.h"
 #include "proc/signal.h"
+#include "proc/itimer.h"
 #include "proc/sys.h"
 
 struct signalfd_siginfo {
@@ -58,6 +59,8 @@ static long signalfd_read(struct file *f, struct uio *u, size_t n, uint64_t *off
     while (done + sizeof(struct signalfd_siginfo) <= n) {
         struct k_siginfo info;
         int sig = signal_dequeue(p, s->mask, &info);
+        if (sig && info.code == SI_TIMER)
+            itimer_signal_taken(p, &info);  /* si_overrun and timer_getoverrun, as at delivery */
         if (!sig) {
             if (done)
                 break;

@@ -8,6 +8,7 @@
 #include "fs/fdtable.h"
 #include "fs/pipe.h"
 #include "fs/mount.h"
+#include "fs/lock.h"
 #include "mm/vm.h"
 #include "mm/kmalloc.h"
 #include "lib/errno.h"
@@ -355,6 +356,36 @@ static long io_positioned(uint64_t fd, uint64_t buf, uint64_t n, int64_t pos, bo
 SYSCALL(pread64) { return io_positioned(a[0], a[1], a[2], (int64_t)a[3], false); }
 SYSCALL(pwrite64) { return io_positioned(a[0], a[1], a[2], (int64_t)a[3], true); }
 
+/* preadv/pwritev(fd, iov, cnt, pos_l, pos_h): on 64-bit pos_l is the whole offset. The "2"
+ * forms add flags (only RWF_HIPRI, RWF_DSYNC and RWF_SYNC, which change nothing here) and
+ * take offset -1 to mean the file's own position. */
+#define RWF_KNOWN 0x7   /* RWF_HIPRI | RWF_DSYNC | RWF_SYNC */
+static long io_vector_at(const uint64_t a[6], bool writing, bool v2)
+{
+    int64_t pos = (int64_t)a[3];
+    struct file *f = fd_file(a[0]);
+    if (!f)
+        return -EBADF;
+    if (v2 && (a[5] & ~(uint64_t)RWF_KNOWN))
+        return -EOPNOTSUPP;
+    if (v2 && pos == -1)
+        return io_vector(a[0], a[1], a[2], writing, -1);
+    if (pos < 0)
+        return -EINVAL;
+    if (!S_ISREG(f->inode->mode))
+        return -ESPIPE;
+    uint32_t flags = f->flags;
+    f->flags &= ~(uint32_t)O_APPEND;
+    long r = io_vector(a[0], a[1], a[2], writing, pos);
+    f->flags = flags;
+    return r;
+}
+
+SYSCALL(preadv) { return io_vector_at(a, false, false); }
+SYSCALL(pwritev) { return io_vector_at(a, true, false); }
+SYSCALL(preadv2) { return io_vector_at(a, false, true); }
+SYSCALL(pwritev2) { return io_vector_at(a, true, true); }
+
 SYSCALL(lseek)
 {
     struct file *f = fd_file(a[0]);
@@ -432,6 +463,12 @@ SYSCALL(fcntl)
         return 0;
     case F_GETFL:
         return f->flags;
+    case 5: /* F_GETLK */
+    case 6: /* F_SETLK */
+    case 7: /* F_SETLKW */
+        if (f->flags & O_PATH)
+            return -EBADF;
+        return lock_fcntl(fdt(), f, (int)a[1], a[2]);
     case F_SETFL:
         /* Only these status flags may change after open. */
         f->flags = (f->flags & ~(uint32_t)(O_APPEND | O_NONBLOCK)) | ((uint32_t)a[2] & (O_APPEND | O_NONBLOCK));
@@ -1113,4 +1150,189 @@ SYSCALL(sync) { (void)a; return 0; }
 SYSCALL(fsync)
 {
     return fd_file(a[0]) ? 0 : -EBADF;
+}
+
+/* --- abi2: statx, extended attributes, close_range --- */
+
+/* The inode that (dirfd, path, AT_* flags) names, referenced; the path rules of newfstatat. */
+static int stat_target(uint64_t dirfd, uint64_t upath, uint64_t flags, struct inode **out)
+{
+    char *path;
+    long r = path_in(upath, &path);
+    if (r < 0)
+        return (int)r;
+    int err = 0;
+    if (!path[0] && (flags & AT_EMPTY_PATH)) {
+        if ((int64_t)dirfd == AT_FDCWD) {
+            *out = inode_get(current()->cwd);
+        } else {
+            struct file *f = fd_file(dirfd);
+            if (f)
+                *out = inode_get(f->inode);
+            else
+                err = -EBADF;
+        }
+    } else {
+        err = at_lookup((int64_t)dirfd, path, (flags & AT_SYMLINK_NOFOLLOW) ? 0 : LOOKUP_FOLLOW, out);
+    }
+    kfree(path);
+    return err;
+}
+
+struct k_statx_ts { int64_t sec; uint32_t nsec; int32_t pad; };
+struct k_statx {
+    uint32_t mask, blksize;
+    uint64_t attributes;
+    uint32_t nlink, uid, gid;
+    uint16_t mode, pad0;
+    uint64_t ino, size, blocks, attributes_mask;
+    struct k_statx_ts atime, btime, ctime, mtime;
+    uint32_t rdev_major, rdev_minor, dev_major, dev_minor;
+    uint64_t mnt_id;
+    uint32_t dio_mem_align, dio_offset_align;
+    uint64_t spare[12];
+};
+_Static_assert(sizeof(struct k_statx) == 256, "struct statx is 256 bytes");
+
+#define STATX_BASIC_STATS 0x7ffu
+#define STATX_RESERVED    0x80000000u
+#define AT_STATX_FORCE_SYNC 0x2000
+#define AT_STATX_DONT_SYNC  0x4000
+
+static void statx_ts(struct k_statx_ts *t, int64_t ns)
+{
+    t->sec = ns / 1000000000;
+    t->nsec = (uint32_t)(ns % 1000000000);
+}
+
+/* statx(dirfd, path, flags, mask, buf): every basic field is always filled (the mask asked for
+ * is only a hint); no birth time, so STATX_BTIME is never in the answer's mask. */
+SYSCALL(statx)
+{
+    uint64_t flags = a[2];
+    if (flags & ~(uint64_t)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | 0x800 | AT_STATX_FORCE_SYNC | AT_STATX_DONT_SYNC))
+        return -EINVAL;
+    if ((flags & AT_STATX_FORCE_SYNC) && (flags & AT_STATX_DONT_SYNC))
+        return -EINVAL;
+    if ((uint32_t)a[3] & STATX_RESERVED)
+        return -EINVAL;
+    struct inode *ino;
+    int err = stat_target(a[0], a[1], flags, &ino);
+    if (err)
+        return err;
+    struct k_statx sx;
+    memset(&sx, 0, sizeof sx);
+    sx.mask = STATX_BASIC_STATS;
+    sx.blksize = 4096;
+    sx.nlink = ino->nlink;
+    sx.uid = ino->uid;
+    sx.gid = ino->gid;
+    sx.mode = (uint16_t)ino->mode;
+    sx.ino = ino->ino;
+    sx.size = ino->size;
+    sx.blocks = (ino->size + 511) / 512;
+    statx_ts(&sx.atime, ino->atime_ns);
+    statx_ts(&sx.mtime, ino->mtime_ns);
+    statx_ts(&sx.ctime, ino->ctime_ns);
+    sx.rdev_major = ino->rdev >> 8;
+    sx.rdev_minor = ino->rdev & 0xff;
+    sx.dev_major = ino->dev >> 8;
+    sx.dev_minor = ino->dev & 0xff;
+    inode_put(ino);
+    return copy_to_user(a[4], &sx, sizeof sx) ? -EFAULT : 0;
+}
+
+/* Extended attributes: no file system here stores any (like Linux's ramfs). The target and
+ * the name are checked as Linux does, then get/set/remove are -EOPNOTSUPP and list is empty. */
+#define XATTR_NAME_MAX 255
+#define XATTR_CREATE  1
+#define XATTR_REPLACE 2
+
+static int xattr_name(uint64_t uname)
+{
+    char name[XATTR_NAME_MAX + 1];
+    long n = copy_string_from_user(name, uname, sizeof name);
+    if (n == -ENAMETOOLONG || n == 0)
+        return -ERANGE;
+    return n < 0 ? (int)n : 0;
+}
+
+/* kind: 0 path (follow), 1 path (no follow), 2 descriptor. */
+static int xattr_target(int kind, uint64_t target)
+{
+    if (kind == 2)
+        return fd_file(target) ? 0 : -EBADF;
+    struct inode *ino;
+    int err = stat_target((uint64_t)(int64_t)AT_FDCWD, target, kind ? AT_SYMLINK_NOFOLLOW : 0, &ino);
+    if (!err)
+        inode_put(ino);
+    return err;
+}
+
+static long xattr_set(int kind, const uint64_t a[6])
+{
+    int err = xattr_target(kind, a[0]);
+    if (!err)
+        err = xattr_name(a[1]);
+    if (!err && (a[4] & ~(uint64_t)(XATTR_CREATE | XATTR_REPLACE)))
+        err = -EINVAL;
+    if (!err && a[3] > 65536)
+        err = -E2BIG;
+    return err ? err : -EOPNOTSUPP;
+}
+
+static long xattr_get(int kind, const uint64_t a[6])
+{
+    int err = xattr_target(kind, a[0]);
+    if (!err)
+        err = xattr_name(a[1]);
+    return err ? err : -EOPNOTSUPP;
+}
+
+static long xattr_list(int kind, const uint64_t a[6])
+{
+    int err = xattr_target(kind, a[0]);
+    return err ? err : 0;
+}
+
+static long xattr_remove(int kind, const uint64_t a[6])
+{
+    int err = xattr_target(kind, a[0]);
+    if (!err)
+        err = xattr_name(a[1]);
+    return err ? err : -EOPNOTSUPP;
+}
+
+SYSCALL(setxattr) { return xattr_set(0, a); }
+SYSCALL(lsetxattr) { return xattr_set(1, a); }
+SYSCALL(fsetxattr) { return xattr_set(2, a); }
+SYSCALL(getxattr) { return xattr_get(0, a); }
+SYSCALL(lgetxattr) { return xattr_get(1, a); }
+SYSCALL(fgetxattr) { return xattr_get(2, a); }
+SYSCALL(listxattr) { return xattr_list(0, a); }
+SYSCALL(llistxattr) { return xattr_list(1, a); }
+SYSCALL(flistxattr) { return xattr_list(2, a); }
+SYSCALL(removexattr) { return xattr_remove(0, a); }
+SYSCALL(lremovexattr) { return xattr_remove(1, a); }
+SYSCALL(fremovexattr) { return xattr_remove(2, a); }
+
+/* close_range(first, last, flags): close (or, with CLOSE_RANGE_CLOEXEC, mark close-on-exec)
+ * every open descriptor in [first, last]. CLOSE_RANGE_UNSHARE is accepted: descriptor tables
+ * are never shared between processes here, so there is nothing to unshare. */
+#define CLOSE_RANGE_UNSHARE 2
+#define CLOSE_RANGE_CLOEXEC 4
+SYSCALL(close_range)
+{
+    uint32_t first = (uint32_t)a[0], last = (uint32_t)a[1];
+    if ((a[2] & ~(uint64_t)(CLOSE_RANGE_UNSHARE | CLOSE_RANGE_CLOEXEC)) || first > last)
+        return -EINVAL;
+    for (uint32_t fd = first; fd <= last && fd < NOFILE; fd++) {
+        if (!fd_get(fdt(), (int)fd))
+            continue;
+        if (a[2] & CLOSE_RANGE_CLOEXEC)
+            fd_set_cloexec(fdt(), (int)fd, true);
+        else
+            fd_close(fdt(), (int)fd);
+    }
+    return 0;
 }

@@ -10,6 +10,7 @@
 #include "proc/proc.h"
 #include "proc/sched.h"
 #include "arch.h"
+#include "fs/lock.h"
 
 #define SYMLINK_MAX_DEPTH 40
 #define NCHARDEV 32
@@ -158,6 +159,7 @@ void file_put(struct file *f)
         return;
     if (f->epoll_watch)
         epoll_file_closed(f);
+    lock_file_released(f);
     if (f->ops && f->ops->close)
         f->ops->close(f);
     inode_put(f->inode);

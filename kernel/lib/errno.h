@@ -35,12 +35,15 @@
 #define EDOM    33
 #define ERANGE  34
 #define ENAMETOOLONG 36
+#define ENOLCK  37
 #define ENOSYS  38
 #define ENOTEMPTY 39
 #define ELOOP   40
 #define EOVERFLOW 75
 #define ELIBBAD 80      /* an ELF interpreter that cannot be loaded */
 #define ENOTSUP 95
+#define EOPNOTSUPP 95
+#define EWOULDBLOCK EAGAIN
 #define ETIMEDOUT 110
 
 #endif

@@ -163,47 +163,15 @@ int proc_spawn(const char *path, struct proc *parent)
     return p->pid;
 }
 
-int proc_fork(bool share_mm)
+void proc_abi_inherit(struct proc *child, const struct proc *parent)
 {
-    struct proc *parent = current();
-    struct proc *group = proc_group(parent);
-    struct proc *child = proc_alloc();
-    if (!child)
-        return -EAGAIN;
-    child->mm = share_mm ? vm_get(parent->mm) : vm_fork(parent->mm);
-    child->fdt = parent->fdt ? fdtable_dup(parent->fdt) : NULL;
-    if (!child->mm || (parent->fdt && !child->fdt)) {
-        proc_free(child);
-        return -ENOMEM;
-    }
-    child->cwd = inode_get(parent->cwd);
-    child->umask = parent->umask;
-    memcpy(child->exe, parent->exe, sizeof child->exe);
-    memcpy(child->cmdline, parent->cmdline, sizeof child->cmdline);
-    child->cmdline_len = parent->cmdline_len;
-    arch_fpu_switch_out(parent->tf, &parent->fpu);     /* the live registers, not the last save */
-    *child->tf = *parent->tf;
-    child->tf->a0 = 0;          /* fork returns 0 in the child */
-    child->fpu = parent->fpu;
-    kstrlcpy(child->name, parent->name, sizeof child->name);
-    child->pgid = parent->pgid;
-    child->sid = parent->sid;
-    memcpy(child->sig_actions, group->sig_actions, sizeof child->sig_actions);
-    child->sig_blocked = parent->sig_blocked;
-    child->altstack_sp = parent->altstack_sp;
-    child->altstack_size = parent->altstack_size;
-    child->altstack_flags = parent->altstack_flags;
-    memcpy(child->rlimits, parent->rlimits, sizeof child->rlimits);
     child->abi = parent->abi;
     child->abi.pdeathsig = 0;
+    child->cred = parent->cred;
     if (child->abi.policy & PROC_SCHED_RESET_ON_FORK) {     /* back to SCHED_OTHER, nice >= 0 */
         child->abi.policy = 0;
         child->abi.nice = child->abi.nice < 0 ? 0 : child->abi.nice;
     }
-    child->parent = group;
-    child->state = PROC_RUNNABLE;
-    sched_kick();
-    return child->pid;
 }
 
 /* Children of an exiting process go to init (pid 1), or are reaped by the kernel if there is none. */
@@ -316,6 +284,74 @@ int proc_wait(int pid, int *status, int options)
         if (options & WAIT_NOHANG)
             return 0;
         /* A signal (often the child's own SIGCHLD) ends the wait only after one more look. */
+        if (interrupted)
+            return -ERESTARTSYS;
+        interrupted = sched_sleep_on(p) != 0;
+    }
+}
+
+/* waitid's view of c: fills *info and returns 1 if c has an event the options ask for.
+ * WNOWAIT leaves the event (and the zombie) to be reported again. */
+static int proc_waitid_report(struct proc *p, struct proc *c, int options, struct k_siginfo *info)
+{
+    bool keep = options & WAITID_NOWAIT;
+    *info = (struct k_siginfo){ .signo = SIGCHLD, .pid = c->tgid, .uid = (int32_t)c->cred.ruid,
+                                .utime = c->utime, .stime = c->stime };
+    if (c->state == PROC_ZOMBIE && c->live_threads == 0) {
+        if (!(options & WAITID_EXITED))
+            return 0;
+        int st = c->exit_status;
+        if ((st & 0x7f) == 0) {
+            info->code = CLD_EXITED;
+            info->status = (st >> 8) & 0xff;
+        } else {
+            info->code = (st & 0x80) ? 3 /* CLD_DUMPED */ : CLD_KILLED;
+            info->status = st & 0x7f;
+        }
+        itimer_child_reported(p, c, !keep);
+        if (!keep) {
+            p->cutime += c->utime + c->cutime;
+            p->cstime += c->stime + c->cstime;
+            proc_free(c);
+        }
+        return 1;
+    }
+    if ((options & WAIT_UNTRACED) && (c->state == PROC_STOPPED || c->group_stopped) && c->stop_unreported) {
+        c->stop_unreported = keep;
+        itimer_child_reported(p, c, false);
+        info->code = CLD_STOPPED;
+        info->status = c->stop_sig;
+        return 1;
+    }
+    if ((options & WAIT_CONTINUED) && c->cont_unreported) {
+        c->cont_unreported = keep;
+        itimer_child_reported(p, c, false);
+        info->code = CLD_CONTINUED;
+        info->status = SIGCONT;
+        return 1;
+    }
+    return 0;
+}
+
+int proc_waitid(int idtype, int id, int options, struct k_siginfo *info)
+{
+    struct proc *p = proc_group(current());     /* children belong to the whole thread group */
+    bool interrupted = false;
+    for (;;) {
+        bool have_children = false;
+        for (int i = 0; i < NPROC; i++) {
+            struct proc *c = &procs[i];
+            if (c->state == PROC_FREE || c->parent != p || (idtype == 1 && c->pid != id) ||
+                (idtype == 2 && c->pgid != id))
+                continue;
+            have_children = true;
+            if (proc_waitid_report(p, c, options, info))
+                return 1;
+        }
+        if (!have_children)
+            return -ECHILD;
+        if (options & WAIT_NOHANG)
+            return 0;
         if (interrupted)
             return -ERESTARTSYS;
         interrupted = sched_sleep_on(p) != 0;

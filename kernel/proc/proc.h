@@ -120,7 +120,15 @@ struct proc {
         bool undumpable;        /* PR_SET_DUMPABLE 0 */
         bool membarrier_private;    /* MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED done */
         bool membarrier_global;     /* MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED done */
-    } abi;                      /* fork copies it (proc_fork), minus pdeathsig */
+    } abi;                      /* clone copies it (proc_abi_inherit), minus pdeathsig */
+    struct {                    /* credentials (kernel/proc/sys_cred.c); all zero: root, full caps */
+        uint32_t ruid, euid, suid, fsuid, rgid, egid, sgid, fsgid;
+        uint32_t ngroups;
+        uint32_t groups[32];
+        uint64_t caps_dropped_eff, caps_dropped_perm;   /* capability bits taken away */
+        uint64_t caps_inh;
+        uint32_t personality;
+    } cred;                     /* fork copies it */
     /* (end of abi) */
 
     /* -- page cache and file mappings: kernel/mm/pagecache.c, sys_mm.c -- */
@@ -137,9 +145,8 @@ extern bool proc_init_is_vital;
 void proc_init(void);
 /* Start a process running the executable at path (boot-time spawn and init). */
 int proc_spawn(const char *path, struct proc *parent);
-/* fork: a copy of the current process; returns the child's pid or -errno. With share_mm the
- * child borrows the parent's address space (vfork) and the parent waits in proc_vfork_wait. */
-int proc_fork(bool share_mm);
+/* clone: what a new thread or process inherits of the scheduling and prctl state. */
+void proc_abi_inherit(struct proc *child, const struct proc *parent);
 void proc_vfork_wait(struct proc *child);
 /* A vfork child has exec'd or is exiting: give the parent back its address space. */
 void proc_vfork_release(struct proc *child);
@@ -151,6 +158,12 @@ __attribute__((noreturn)) void proc_exit(int status);
 #define WAIT_UNTRACED  2
 #define WAIT_CONTINUED 8
 int proc_wait(int pid, int *status, int options);
+#define WAITID_EXITED  4
+#define WAITID_NOWAIT  0x01000000
+/* waitid: idtype 0 (P_ALL) any child, 1 (P_PID) child id, 2 (P_PGID) children in group id; options
+ * WAIT_NOHANG | WAIT_UNTRACED (WSTOPPED) | WAITID_EXITED | WAIT_CONTINUED | WAITID_NOWAIT.
+ * 1 with *info filled, 0 (WNOHANG, nothing yet), -ECHILD or -ERESTARTSYS. */
+int proc_waitid(int idtype, int id, int options, struct k_siginfo *info);
 /* A U-mode fault: raise the matching signal (SIGSEGV, SIGBUS, SIGILL...) with si_addr. */
 void proc_fault(struct proc *p, enum proc_fault kind, const char *what, uint64_t epc, uint64_t tval);
 /* Last steps before sret to U-mode: reschedule if the tick asked for it, deliver signals. */

@@ -76,7 +76,7 @@ struct k_siginfo {
     uint64_t addr;
     uint64_t utime, stime;
     int32_t timer_id, overrun;  /* SI_TIMER: si_tid, si_overrun */
-    uint64_t value;             /* si_value (SI_TIMER, SI_QUEUE) */
+    uint64_t value;             /* si_value (SI_TIMER) */
 };
 
 struct proc;

@@ -150,6 +150,56 @@
 #define SYS_membarrier           283
 #define SYS_copy_file_range      285
 #define SYS_rseq                 293
+/* abi2: signals waited for and queued, waitid, vectored/advisory file calls, locks, credentials */
+#define SYS_flock                32
+#define SYS_fallocate            47
+#define SYS_preadv               69
+#define SYS_pwritev              70
+#define SYS_sync_file_range      84
+#define SYS_capget               90
+#define SYS_capset               91
+#define SYS_personality          92
+#define SYS_waitid               95
+#define SYS_rt_sigtimedwait      137
+#define SYS_rt_sigqueueinfo      138
+#define SYS_setregid             143
+#define SYS_setgid               144
+#define SYS_setreuid             145
+#define SYS_setuid               146
+#define SYS_setresuid            147
+#define SYS_getresuid            148
+#define SYS_setresgid            149
+#define SYS_getresgid            150
+#define SYS_setfsuid             151
+#define SYS_setfsgid             152
+#define SYS_getgroups            158
+#define SYS_setgroups            159
+#define SYS_readahead            213
+#define SYS_fadvise64            223
+#define SYS_mlock                228
+#define SYS_munlock              229
+#define SYS_mlockall             230
+#define SYS_munlockall           231
+#define SYS_mincore              232
+#define SYS_rt_tgsigqueueinfo    240
+#define SYS_mlock2               284
+#define SYS_preadv2              286
+#define SYS_pwritev2             287
+#define SYS_syslog               116
+#define SYS_setxattr             5
+#define SYS_lsetxattr            6
+#define SYS_fsetxattr            7
+#define SYS_getxattr             8
+#define SYS_lgetxattr            9
+#define SYS_fgetxattr            10
+#define SYS_listxattr            11
+#define SYS_llistxattr           12
+#define SYS_flistxattr           13
+#define SYS_removexattr          14
+#define SYS_lremovexattr         15
+#define SYS_fremovexattr         16
+#define SYS_statx                291
+#define SYS_close_range          436
 /* (end of abi) */
 
 /* -- page cache and file mappings: kernel/mm/pagecache.c, sys_mm.c -- */
@@ -204,6 +254,17 @@ SYSCALL(sched_rr_get_interval); SYSCALL(setpriority); SYSCALL(getpriority); SYSC
 SYSCALL(setdomainname); SYSCALL(prctl); SYSCALL(getcpu); SYSCALL(riscv_hwprobe);
 SYSCALL(riscv_flush_icache); SYSCALL(syncfs); SYSCALL(membarrier); SYSCALL(copy_file_range);
 SYSCALL(rseq);
+SYSCALL(flock); SYSCALL(fallocate); SYSCALL(preadv); SYSCALL(pwritev); SYSCALL(preadv2);
+SYSCALL(pwritev2); SYSCALL(sync_file_range); SYSCALL(readahead); SYSCALL(fadvise64);
+SYSCALL(capget); SYSCALL(capset); SYSCALL(personality); SYSCALL(waitid); SYSCALL(rt_sigtimedwait);
+SYSCALL(rt_sigqueueinfo); SYSCALL(rt_tgsigqueueinfo); SYSCALL(geteuid); SYSCALL(getgid);
+SYSCALL(getegid); SYSCALL(setuid); SYSCALL(setgid); SYSCALL(setreuid); SYSCALL(setregid);
+SYSCALL(setresuid); SYSCALL(getresuid); SYSCALL(setresgid); SYSCALL(getresgid); SYSCALL(setfsuid);
+SYSCALL(setfsgid); SYSCALL(getgroups); SYSCALL(setgroups); SYSCALL(mlock); SYSCALL(munlock);
+SYSCALL(mlockall); SYSCALL(munlockall); SYSCALL(mlock2); SYSCALL(mincore); SYSCALL(syslog);
+SYSCALL(setxattr); SYSCALL(lsetxattr); SYSCALL(fsetxattr); SYSCALL(getxattr); SYSCALL(lgetxattr);
+SYSCALL(fgetxattr); SYSCALL(listxattr); SYSCALL(llistxattr); SYSCALL(flistxattr); SYSCALL(removexattr);
+SYSCALL(lremovexattr); SYSCALL(fremovexattr); SYSCALL(statx); SYSCALL(close_range);
 /* (end of abi) */
 
 /* -- page cache and file mappings: kernel/mm/pagecache.c, sys_mm.c -- */

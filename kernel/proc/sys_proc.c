@@ -15,7 +15,6 @@
 #include "dev/console.h"
 
 SYSCALL(getpid) { (void)a; return current()->tgid; }
-SYSCALL(getuid) { (void)a; return 0; }
 
 SYSCALL(getppid)
 {

@@ -133,6 +133,7 @@ long thread_clone(const struct clone_req *r)
     c->sid = cur->sid;
     c->did_exec = cur->did_exec && (flags & CLONE_THREAD);
     memcpy(c->rlimits, cur->rlimits, sizeof c->rlimits);
+    proc_abi_inherit(c, cur);
     c->sig_blocked = cur->sig_blocked;
     if ((flags & (CLONE_VM | CLONE_VFORK)) != CLONE_VM) {
         c->altstack_sp = cur->altstack_sp;

