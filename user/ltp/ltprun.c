@@ -146,11 +146,14 @@ static void run_one(char *name, char **argv, const char *bindir, double limit)
         child(argv, bindir);
     setpgid(pid, pid);      /* either side may get there first */
 
+    /* One wait4(-1) loop reaps the test and whatever else ends (orphans of earlier tests,
+     * grandchildren that came to pid 1), so the test's own status is never taken by another
+     * call. */
     char verdict[64] = "";
     long ms = 5;
     for (;;) {
         int st;
-        pid_t r = waitpid(pid, &st, WNOHANG);
+        pid_t r = waitpid(-1, &st, WNOHANG);
         if (r == pid) {
             if (WIFEXITED(st) && WEXITSTATUS(st) == 127)
                 snprintf(verdict, sizeof verdict, "noexec");
@@ -160,13 +163,14 @@ static void run_one(char *name, char **argv, const char *bindir, double limit)
                 snprintf(verdict, sizeof verdict, "signal=%d", WIFSIGNALED(st) ? WTERMSIG(st) : 0);
             break;
         }
-        if (r < 0 && errno != EINTR) {
+        if (r > 0)
+            continue;           /* someone else: look again at once */
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
             snprintf(verdict, sizeof verdict, "lost errno=%d", errno);
             break;
         }
-        /* Reap other processes that ended (orphans of earlier tests, grandchildren). */
-        while (waitpid(-1, NULL, WNOHANG) > 0)
-            ;
         if (now() - started > limit) {
             snprintf(verdict, sizeof verdict, "timeout");
             kill(-pid, SIGKILL);
