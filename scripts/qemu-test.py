@@ -236,6 +236,8 @@ CASES = [
     Case("g-threadsem", spawn("/tests/threadsem"), 31, compare="/tests/threadsem",
          about="thread groups: tids, tgkill, kill to a non-blocking thread, exit/exit_group/execve from threads, "
                "wait4 at group end, CLEARTID, clone3 errors, /proc/self/task, robust mutexes, group stop"),
+    Case("g-threadpar", spawn("/tests/threadpar"), 2, extra=["-smp", "2"], timeout=60,
+         about="two threads of one process pass a token through memory at the same moment on two harts"),
     # (end of threads)
     # -- poll --
     Case("w-poll", spawn("/tests/poll"), 73, compare="/tests/poll", timeout=60,
