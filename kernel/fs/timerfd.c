@@ -17,11 +17,7 @@
 #include "proc/sys.h"
 #include "arch.h"
 
-#define CLOCK_REALTIME 0
-#define CLOCK_MONOTONIC 1
-#define CLOCK_BOOTTIME 7
-#define CLOCK_REALTIME_ALARM 8
-#define CLOCK_BOOTTIME_ALARM 9
+#include "proc/clock.h"
 #define TFD_TIMER_ABSTIME 1
 #define TFD_TIMER_CANCEL_ON_SET 2
 #define NSEC_PER_SEC 1000000000ULL

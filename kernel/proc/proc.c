@@ -245,18 +245,34 @@ static bool proc_wait_matches(struct proc *c, struct proc *parent, int pid, int 
     return c->pgid == (pid == 0 ? parent->pgid : -pid);
 }
 
+/* wait4 and waitid share these: a whole group has ended, a stop is unreported, a reaping. */
+static bool proc_child_exited(const struct proc *c)
+{
+    return c->state == PROC_ZOMBIE && c->live_threads == 0;
+}
+
+static bool proc_child_stop_unreported(const struct proc *c)
+{
+    return (c->state == PROC_STOPPED || c->group_stopped) && c->stop_unreported;
+}
+
+static void proc_reap_child(struct proc *p, struct proc *c)
+{
+    itimer_child_reported(p, c, true);
+    p->cutime += c->utime + c->cutime;
+    p->cstime += c->stime + c->cstime;
+    proc_free(c);
+}
+
 /* What wait4 would report for c now: 1 and *status, or 0 for nothing. Zombies are freed. */
 static int proc_wait_report(struct proc *p, struct proc *c, int options, int *status)
 {
-    if (c->state == PROC_ZOMBIE && c->live_threads == 0) {
+    if (proc_child_exited(c)) {
         *status = c->exit_status;
-        itimer_child_reported(p, c, true);
-        p->cutime += c->utime + c->cutime;
-        p->cstime += c->stime + c->cstime;
-        proc_free(c);
+        proc_reap_child(p, c);
         return 1;
     }
-    if ((options & WAIT_UNTRACED) && (c->state == PROC_STOPPED || c->group_stopped) && c->stop_unreported) {
+    if ((options & WAIT_UNTRACED) && proc_child_stop_unreported(c)) {
         c->stop_unreported = false;
         itimer_child_reported(p, c, false);
         *status = (c->stop_sig << 8) | 0x7f;
@@ -304,7 +320,7 @@ static int proc_waitid_report(struct proc *p, struct proc *c, int options, struc
     bool keep = options & WAITID_NOWAIT;
     *info = (struct k_siginfo){ .signo = SIGCHLD, .pid = c->tgid, .uid = (int32_t)c->cred.ruid,
                                 .utime = c->utime, .stime = c->stime };
-    if (c->state == PROC_ZOMBIE && c->live_threads == 0) {
+    if (proc_child_exited(c)) {
         if (!(options & WAITID_EXITED))
             return 0;
         int st = c->exit_status;
@@ -315,15 +331,13 @@ static int proc_waitid_report(struct proc *p, struct proc *c, int options, struc
             info->code = (st & 0x80) ? 3 /* CLD_DUMPED */ : CLD_KILLED;
             info->status = st & 0x7f;
         }
-        itimer_child_reported(p, c, !keep);
-        if (!keep) {
-            p->cutime += c->utime + c->cutime;
-            p->cstime += c->stime + c->cstime;
-            proc_free(c);
-        }
+        if (keep)
+            itimer_child_reported(p, c, false);
+        else
+            proc_reap_child(p, c);
         return 1;
     }
-    if ((options & WAIT_UNTRACED) && (c->state == PROC_STOPPED || c->group_stopped) && c->stop_unreported) {
+    if ((options & WAIT_UNTRACED) && proc_child_stop_unreported(c)) {
         c->stop_unreported = keep;
         itimer_child_reported(p, c, false);
         info->code = CLD_STOPPED;

@@ -9,17 +9,7 @@
 #include "dev/rtc.h"
 #include "proc/signal.h"
 
-#define CLOCK_REALTIME           0
-#define CLOCK_MONOTONIC          1
-#define CLOCK_PROCESS_CPUTIME_ID 2
-#define CLOCK_THREAD_CPUTIME_ID  3
-#define CLOCK_MONOTONIC_RAW      4
-#define CLOCK_REALTIME_COARSE    5
-#define CLOCK_MONOTONIC_COARSE   6
-#define CLOCK_BOOTTIME           7
-#define CLOCK_REALTIME_ALARM     8
-#define CLOCK_BOOTTIME_ALARM     9
-#define TIMER_ABSTIME            1
+#include "proc/clock.h"
 #define NSEC_PER_SEC             1000000000ULL
 
 struct k_timespec { int64_t tv_sec, tv_nsec; };
