@@ -11,7 +11,9 @@
 #include "mm/vm.h"
 #include "lib/errno.h"
 
-static uint64_t realtime_offset_ns;
+/* CLOCK_REALTIME minus the monotonic clock; negative after setting a time earlier than the
+ * uptime (without an RTC the clock starts at the epoch, so an hour after boot it is 01:00). */
+static int64_t realtime_offset_ns;
 
 void rtc_init(const struct machine_info *mi)
 {
@@ -23,19 +25,19 @@ void rtc_init(const struct machine_info *mi)
     uint32_t lo = regs[0];
     uint32_t hi = regs[1];
     uint64_t ns = ((uint64_t)hi << 32) | lo, now = arch_time_ns();
-    if (ns > now)
-        realtime_offset_ns = ns - now;
+    realtime_offset_ns = (int64_t)(ns - now);
     kprintf("rvix: rtc goldfish at %#lx, %lu s since the epoch\n", mi->rtc_base, ns / 1000000000);
 }
 
 uint64_t rtc_realtime_ns(void)
 {
-    return arch_time_ns() + realtime_offset_ns;
+    return arch_time_ns() + (uint64_t)realtime_offset_ns;     /* never below 0: see rtc_set */
 }
 
 uint64_t rtc_to_monotonic(uint64_t realtime_ns)
 {
-    return realtime_ns > realtime_offset_ns ? realtime_ns - realtime_offset_ns : 1;
+    int64_t mono = (int64_t)realtime_ns - realtime_offset_ns;
+    return mono > 0 ? (uint64_t)mono : 1;
 }
 
 /* Setting the wall clock moves the offset; the monotonic clock never changes. Needs
@@ -51,10 +53,7 @@ static long rtc_set(int64_t sec, int64_t nsec)
     uint64_t want = (uint64_t)sec * 1000000000ULL + (uint64_t)nsec, now = arch_time_ns();
     if ((uint64_t)sec > UINT64_MAX / 2000000000ULL)
         return -EINVAL;
-    /* A time before boot cannot be expressed as a non-negative offset: refuse it. */
-    if (want < now)
-        return -EINVAL;
-    realtime_offset_ns = want - now;
+    realtime_offset_ns = (int64_t)want - (int64_t)now;    /* realtime stays >= want >= 0 */
     return 0;
 }
 
