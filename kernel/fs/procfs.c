@@ -18,7 +18,7 @@
 #include "arch.h"
 
 enum proc_node { PN_ROOT, PN_MEMINFO, PN_UPTIME, PN_COUNTERS, PN_TRACE, PN_CPUINFO, PN_ENOSYS, PN_SELF, PN_PIDDIR, PN_STAT, PN_STATUS, PN_CMDLINE, PN_EXE,
-                 PN_MOUNTS, PN_FILESYSTEMS, PN_COMM, PN_TASK, PN_SYSSTAT, PN_LOADAVG };
+                 PN_MOUNTS, PN_FILESYSTEMS, PN_COMM, PN_TASK, PN_SYSSTAT, PN_LOADAVG, PN_MAPS };
 
 struct procfs_info {
     enum proc_node kind;
@@ -151,6 +151,8 @@ static int procfs_lookup(struct inode *dir, const char *name, size_t len, struct
             kind = PN_MOUNTS;
         else if (procfs_name_is(name, len, "comm"))
             kind = PN_COMM;
+        else if (procfs_name_is(name, len, "maps"))
+            kind = PN_MAPS;
         else
             return -ENOENT;
     }
@@ -182,10 +184,11 @@ static long procfs_readlink(struct inode *ino, char *buf, size_t n)
     return (long)len;
 }
 
-static const char *const pid_entries[] = { "stat", "status", "cmdline", "exe", "mounts", "comm", "task" };
-static const unsigned pid_entry_types[] = { DT_REG, DT_REG, DT_REG, DT_LNK, DT_REG, DT_REG, DT_DIR };
+static const char *const pid_entries[] = { "stat", "status", "cmdline", "exe", "mounts", "comm", "task",
+                                           "maps" };
+static const unsigned pid_entry_types[] = { DT_REG, DT_REG, DT_REG, DT_LNK, DT_REG, DT_REG, DT_DIR, DT_REG };
 static const enum proc_node pid_entry_kinds[] = { PN_STAT, PN_STATUS, PN_CMDLINE, PN_EXE, PN_MOUNTS, PN_COMM,
-                                                  PN_TASK };
+                                                  PN_TASK, PN_MAPS };
 #define NPID_ENTRIES (sizeof pid_entries / sizeof pid_entries[0])
 
 static int procfs_readdir_root(uint64_t *pos, readdir_emit emit, void *arg)
@@ -358,6 +361,35 @@ static size_t procfs_loadavg(char *buf, size_t n)
     return (size_t)ksnprintf(buf, n, "0.00 0.00 0.00 %d/%d %d\n", running, total, last);
 }
 
+/* Linux's format: start-end perms offset dev inode [name]. glibc's pthread_getattr_np reads
+ * it to find the main thread's stack. File regions show dev 00:01 and the inode number but no
+ * path (a ramfs inode does not know its name). */
+#define MAPS_LINE_MAX 96
+
+static size_t procfs_maps_areas(const struct proc *p)
+{
+    size_t n = 0;
+    for (const struct vm_area *a = p->mm ? p->mm->areas : NULL; a; a = a->next)
+        n++;
+    return n;
+}
+
+static size_t procfs_maps(const struct proc *p, char *buf, size_t n)
+{
+    size_t len = 0;
+    for (const struct vm_area *a = p->mm ? p->mm->areas : NULL; a && len + MAPS_LINE_MAX < n; a = a->next) {
+        const char *name = (a->flags & VMA_STACK) ? "[stack]" : (a->flags & VMA_HEAP) ? "[heap]"
+                           : (a->flags & VMA_SIGPAGE) ? "[sigpage]" : "";
+        len += (size_t)ksnprintf(buf + len, n - len, "%08lx-%08lx %c%c%c%c %08lx %s %lu%s%s\n",
+                                 a->start, a->end, (a->prot & VM_READ) ? 'r' : '-',
+                                 (a->prot & VM_WRITE) ? 'w' : '-', (a->prot & VM_EXEC) ? 'x' : '-',
+                                 (a->flags & VMA_SHARED) ? 's' : 'p', a->file ? a->pgoff * PAGE_SIZE : 0,
+                                 a->file ? "00:01" : "00:00", a->file ? a->file->ino : 0,
+                                 *name ? "                          " : "", name);
+    }
+    return len;
+}
+
 static size_t procfs_generate(struct procfs_info *pi, char *buf, size_t n)
 {
     uint64_t ns = arch_time_ns();
@@ -392,6 +424,8 @@ static size_t procfs_generate(struct procfs_info *pi, char *buf, size_t n)
         return procfs_status(p, buf, n);
     if (pi->kind == PN_COMM)
         return (size_t)ksnprintf(buf, n, "%.15s\n", p->name);     /* TASK_COMM_LEN */
+    if (pi->kind == PN_MAPS)
+        return procfs_maps(p, buf, n);
     size_t len = p->cmdline_len < n ? p->cmdline_len : n;
     memcpy(buf, p->cmdline, len);
     return len;
@@ -406,8 +440,14 @@ struct procfs_text {
 /* The text is generated once, at open, so a reader sees one consistent snapshot. */
 static int procfs_open(struct inode *ino, struct file *f)
 {
-    bool big = info(ino)->kind == PN_TRACE;
-    size_t size = big ? sizeof(struct procfs_text) + trace_text_size() : PROCFS_TEXT_MAX;
+    bool big = info(ino)->kind == PN_TRACE || info(ino)->kind == PN_MAPS;
+    size_t size = PROCFS_TEXT_MAX;
+    if (info(ino)->kind == PN_TRACE)
+        size = sizeof(struct procfs_text) + trace_text_size();
+    else if (info(ino)->kind == PN_MAPS) {
+        struct proc *p = procfs_proc(info(ino)->pid);
+        size = sizeof(struct procfs_text) + (p ? procfs_maps_areas(p) + 1 : 1) * MAPS_LINE_MAX;
+    }
     struct procfs_text *t = big ? kvm_alloc(size) : kmalloc(size);
     if (!t)
         return -ENOMEM;
