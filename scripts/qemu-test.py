@@ -296,8 +296,9 @@ CASES = [
     Case("g-mmapfile", spawn("/tests/mmapfile"), 30,
          about="page cache: MAP_SHARED visible to read()/fork/other mappers, msync, MAP_PRIVATE COW, "
                "SIGBUS past EOF, unlink while mapped, mmap errors, two runs of one program share its pages"),
-    Case("g-procmaps", spawn("/tests/procmaps"), 4,
-         about="/proc/self/maps: stack, anonymous and shared file lines; pthread_getattr_np finds the main stack"),
+    Case("g-procmaps", spawn("/tests/procmaps"), 7,
+         about="/proc/self/maps: stack, anonymous and shared file lines; pthread_getattr_np finds the main stack; "
+               "/proc/sys/kernel pid_max, tainted, ostype/osrelease"),
     # (end of mm)
     # -- dynlink --
     # Dynamically linked programs (docs/elf-and-initramfs.md). Each runs under /tests/dyn_run

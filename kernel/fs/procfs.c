@@ -18,7 +18,8 @@
 #include "arch.h"
 
 enum proc_node { PN_ROOT, PN_MEMINFO, PN_UPTIME, PN_COUNTERS, PN_TRACE, PN_CPUINFO, PN_ENOSYS, PN_SELF, PN_PIDDIR, PN_STAT, PN_STATUS, PN_CMDLINE, PN_EXE,
-                 PN_MOUNTS, PN_FILESYSTEMS, PN_COMM, PN_TASK, PN_SYSSTAT, PN_LOADAVG, PN_MAPS };
+                 PN_MOUNTS, PN_FILESYSTEMS, PN_COMM, PN_TASK, PN_SYSSTAT, PN_LOADAVG, PN_MAPS,
+                 PN_SYSDIR, PN_SYSKERNEL, PN_SYSCTL };
 
 struct procfs_info {
     enum proc_node kind;
@@ -39,7 +40,8 @@ static uint64_t procfs_ino(enum proc_node kind, int pid)
 
 static struct inode *procfs_inode(enum proc_node kind, int pid)
 {
-    uint32_t mode = kind == PN_ROOT || kind == PN_PIDDIR || kind == PN_TASK ? S_IFDIR | 0555
+    uint32_t mode = kind == PN_ROOT || kind == PN_PIDDIR || kind == PN_TASK || kind == PN_SYSDIR ||
+                    kind == PN_SYSKERNEL ? S_IFDIR | 0555
                     : kind == PN_SELF || kind == PN_EXE ? S_IFLNK | 0777 : S_IFREG | 0444;
     const struct file_ops *fops = S_ISDIR(mode) ? &procfs_dir_ops : &procfs_file_ops;
     struct inode *ino = inode_new(mode, &procfs_iops, fops);
@@ -93,6 +95,26 @@ static struct proc *procfs_proc(int pid)
     return p && p->state != PROC_EMBRYO ? p : NULL;
 }
 
+/* /proc/sys/kernel: read-only values that programs and test suites look up. pid_max is
+ * Linux's 64-bit limit (rvix never reuses a pid, so it is an upper bound of the counter's
+ * useful range rather than a wrap point). An entry's index is kept in the inode's pid field. */
+static const struct { const char *name, *text; } sysctl_kernel[] = {
+    { "ostype", PROC_UNAME_SYSNAME "\n" },
+    { "osrelease", PROC_UNAME_RELEASE "\n" },
+    { "pid_max", "4194304\n" },
+    { "tainted", "0\n" },
+    { "threads-max", "128\n" },
+};
+#define NSYSCTL_KERNEL (sizeof sysctl_kernel / sizeof sysctl_kernel[0])
+
+static int procfs_sysctl_find(const char *name, size_t len)
+{
+    for (size_t i = 0; i < NSYSCTL_KERNEL; i++)
+        if (procfs_name_is(name, len, sysctl_kernel[i].name))
+            return (int)i;
+    return -1;
+}
+
 static int procfs_lookup(struct inode *dir, const char *name, size_t len, struct inode **out)
 {
     struct procfs_info *di = info(dir);
@@ -121,10 +143,20 @@ static int procfs_lookup(struct inode *dir, const char *name, size_t len, struct
             kind = PN_SYSSTAT;
         else if (procfs_name_is(name, len, "loadavg"))
             kind = PN_LOADAVG;
+        else if (procfs_name_is(name, len, "sys"))
+            kind = PN_SYSDIR;
         else if ((pid = procfs_parse_pid(name, len)) > 0 && procfs_proc(pid))
             kind = PN_PIDDIR;
         else
             return -ENOENT;
+    } else if (di->kind == PN_SYSDIR) {
+        if (!procfs_name_is(name, len, "kernel"))
+            return -ENOENT;
+        kind = PN_SYSKERNEL;
+    } else if (di->kind == PN_SYSKERNEL) {
+        if ((pid = procfs_sysctl_find(name, len)) < 0)
+            return -ENOENT;
+        kind = PN_SYSCTL;
     } else if (di->kind == PN_TASK) {
         /* /proc/<pid>/task/<tid> is the thread's own directory. */
         struct proc *g = procfs_proc(pid), *t;
@@ -194,13 +226,13 @@ static const enum proc_node pid_entry_kinds[] = { PN_STAT, PN_STATUS, PN_CMDLINE
 static int procfs_readdir_root(uint64_t *pos, readdir_emit emit, void *arg)
 {
     static const char *const fixed[] = { ".", "..", "meminfo", "uptime", "counters", "trace", "cpuinfo",
-                                         "enosys", "self", "mounts", "filesystems", "stat", "loadavg" };
+                                         "enosys", "self", "mounts", "filesystems", "stat", "loadavg", "sys" };
     static const unsigned types[] = { DT_DIR, DT_DIR, DT_REG, DT_REG, DT_REG, DT_REG, DT_REG, DT_REG, DT_LNK,
-                                      DT_REG, DT_REG, DT_REG, DT_REG };
+                                      DT_REG, DT_REG, DT_REG, DT_REG, DT_DIR };
     static const enum proc_node kinds[] = { PN_ROOT, PN_ROOT, PN_MEMINFO, PN_UPTIME, PN_COUNTERS, PN_TRACE,
                                             PN_CPUINFO, PN_ENOSYS, PN_SELF, PN_MOUNTS, PN_FILESYSTEMS,
-                                            PN_SYSSTAT, PN_LOADAVG };
-    enum { NFIXED = 13 };
+                                            PN_SYSSTAT, PN_LOADAVG, PN_SYSDIR };
+    enum { NFIXED = 14 };
     for (; *pos < NFIXED; (*pos)++)
         if (emit(arg, fixed[*pos], strlen(fixed[*pos]), procfs_ino(kinds[*pos], 0), types[*pos]))
             return 0;
@@ -223,6 +255,20 @@ static int procfs_readdir(struct inode *dir, uint64_t *pos, readdir_emit emit, v
     for (; *pos < 2; (*pos)++)
         if (emit(arg, *pos ? ".." : ".", *pos + 1, dir->ino, DT_DIR))
             return 0;
+    if (info(dir)->kind == PN_SYSDIR) {
+        if (*pos == 2 && emit(arg, "kernel", 6, procfs_ino(PN_SYSKERNEL, 0), DT_DIR))
+            return 0;
+        *pos = 3;
+        return 0;
+    }
+    if (info(dir)->kind == PN_SYSKERNEL) {
+        for (; *pos < 2 + NSYSCTL_KERNEL; (*pos)++) {
+            const char *n = sysctl_kernel[*pos - 2].name;
+            if (emit(arg, n, strlen(n), procfs_ino(PN_SYSCTL, (int)(*pos - 2)), DT_REG))
+                return 0;
+        }
+        return 0;
+    }
     if (info(dir)->kind == PN_TASK) {
         struct proc *g = procfs_proc(info(dir)->pid);
         for (; g && *pos < 2 + NPROC; (*pos)++) {
@@ -413,6 +459,8 @@ static size_t procfs_generate(struct procfs_info *pi, char *buf, size_t n)
         return kstats_format(buf, n);
     if (pi->kind == PN_TRACE)
         return trace_format(buf, n);
+    if (pi->kind == PN_SYSCTL)
+        return (size_t)ksnprintf(buf, n, "%s", sysctl_kernel[pi->pid].text);
     if (pi->kind == PN_UPTIME)
         return (size_t)ksnprintf(buf, n, "%lu.%02lu 0.00\n", ns / 1000000000, ns / 10000000 % 100);
     struct proc *p = procfs_proc(pi->pid);

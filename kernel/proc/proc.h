@@ -9,6 +9,9 @@
 
 #define NPROC 128
 #define PROC_NAME_MAX 32
+/* What uname and /proc/sys/kernel report: Linux to programs that check (glibc parses the release). */
+#define PROC_UNAME_SYSNAME "Linux"
+#define PROC_UNAME_RELEASE "6.1.0-rvix"
 
 enum proc_state { PROC_FREE, PROC_EMBRYO, PROC_RUNNABLE, PROC_RUNNING, PROC_SLEEPING, PROC_STOPPED,
                   PROC_ZOMBIE };

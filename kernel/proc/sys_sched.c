@@ -398,9 +398,9 @@ SYSCALL(uname)
 {
     struct { char sysname[65], nodename[65], release[65], version[65], machine[65], domain[65]; } u;
     memset(&u, 0, sizeof u);
-    kstrlcpy(u.sysname, "Linux", sizeof u.sysname);
+    kstrlcpy(u.sysname, PROC_UNAME_SYSNAME, sizeof u.sysname);
     kstrlcpy(u.nodename, uts.nodename, sizeof u.nodename);
-    kstrlcpy(u.release, "6.1.0-rvix", sizeof u.release);
+    kstrlcpy(u.release, PROC_UNAME_RELEASE, sizeof u.release);
     kstrlcpy(u.version, "#1 SMP rvix 0.1", sizeof u.version);
     kstrlcpy(u.machine, "riscv64", sizeof u.machine);
     kstrlcpy(u.domain, uts.domainname, sizeof u.domain);

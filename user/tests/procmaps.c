@@ -1,4 +1,5 @@
-/* /proc/self/maps in Linux's format: the stack line holds a local variable, an anonymous and a
+/* /proc/sys/kernel's values (pid_max, tainted, ostype, osrelease match uname) and
+ * /proc/self/maps in Linux's format: the stack line holds a local variable, an anonymous and a
  * file mapping show their permissions, offset and inode, and glibc's pthread_getattr_np (which
  * reads the file to find the main thread's stack) reports a stack around a local variable. */
 #include "tap.h"
@@ -7,6 +8,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 
 static char maps[65536];
 
@@ -37,6 +39,26 @@ static int find(uintptr_t addr, char *line, size_t len, char perms[5], unsigned 
         l += n + (e ? 1 : 0);
     }
     return 0;
+}
+
+/* The first line of a small file, without its newline; 0 if it cannot be read. */
+static int read_text(const char *path, char *buf, size_t n)
+{
+    int fd = open(path, O_RDONLY);
+    ssize_t r = fd >= 0 ? read(fd, buf, n - 1) : -1;
+    if (fd >= 0)
+        close(fd);
+    if (r <= 0)
+        return 0;
+    buf[r] = 0;
+    buf[strcspn(buf, "\n")] = 0;
+    return 1;
+}
+
+static long read_long(const char *path)
+{
+    char buf[32];
+    return read_text(path, buf, sizeof buf) ? strtol(buf, NULL, 10) : -1;
 }
 
 int main(void)
@@ -73,5 +95,15 @@ int main(void)
     check(r == 0 && (char *)&local >= (char *)base && (char *)&local < (char *)base + size, "getattr-np-main-stack",
           "error %d, stack %p + %zu, local at %p", r, base, size, (void *)&local);
     unlink("/tmp/procmaps.dat");
+
+    char v[64];
+    struct utsname u;
+    uname(&u);
+    long pid_max = read_long("/proc/sys/kernel/pid_max");
+    check(pid_max >= 32768 && pid_max > getpid(), "sysctl-pid-max", "%ld", pid_max);
+    check(read_long("/proc/sys/kernel/tainted") == 0, "sysctl-tainted", "not 0");
+    check(read_text("/proc/sys/kernel/osrelease", v, sizeof v) && strcmp(v, u.release) == 0 &&
+              read_text("/proc/sys/kernel/ostype", v, sizeof v) && strcmp(v, u.sysname) == 0,
+          "sysctl-matches-uname", "osrelease/ostype differ from uname (%s %s)", u.sysname, u.release);
     return t_failed ? 1 : 0;
 }
