@@ -327,7 +327,7 @@ static bool signal_run_handler(struct proc *p, int sig)
     p->sig_blocked |= copy.mask | ((copy.flags & SA_NODEFER) ? 0 : SIGBIT(sig));
     p->sig_blocked &= ~SIG_UNBLOCKABLE;
     if (copy.flags & SA_RESETHAND)
-        *act = (struct k_sigaction){ SIG_DFL, 0, 0 };
+        act->handler = SIG_DFL;     /* as Linux: flags and mask stay (sigaction01 reads them back) */
     return true;
 }
 
