@@ -1151,10 +1151,15 @@ SYSCALL(sync) { (void)a; return 0; }
 SYSCALL(fsync)
 {
     struct file *f = fd_file(a[0]);
-    if (!f)
+    if (!f || (f->flags & O_PATH))
         return -EBADF;
+    /* As Linux: only files with storage behind them can be synced; pipes, character devices,
+     * the tty and the anonymous descriptors give EINVAL. */
+    uint32_t mode = f->inode ? f->inode->mode : 0;
+    if (!(S_ISREG(mode) || S_ISDIR(mode) || S_ISBLK(mode)))
+        return -EINVAL;
     /* Dirty page-cache pages go to the file system's writepage (none for ramfs). */
-    if (f->inode && S_ISREG(f->inode->mode) && pagecache_sync(f->inode, 0, PAGECACHE_MAX_PAGES))
+    if (S_ISREG(mode) && pagecache_sync(f->inode, 0, PAGECACHE_MAX_PAGES))
         return -EIO;
     return 0;
 }

@@ -664,6 +664,15 @@ static void test_attrs(void)
     res("fdatasync", E(fdatasync(fd)), 0);
     close(fd);
     res("fsync-bad-fd", E(fsync(999)), -EBADF);
+    int sp[2];
+    if (pipe(sp) == 0) {
+        res("fsync-pipe-EINVAL", E(fsync(sp[1])), -EINVAL);
+        close(sp[0]);
+        close(sp[1]);
+    }
+    int nul = open("/dev/null", O_WRONLY);
+    res("fdatasync-chardev-EINVAL", E(fdatasync(nul)), -EINVAL);
+    close(nul);
 }
 
 /* --- bad paths --- */
