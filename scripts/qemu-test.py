@@ -197,7 +197,7 @@ CASES = [
     Case("f-basic", spawn("/tests/f_basic"), 115, compare="/tests/f_basic",
          about="open flags, close, read/write/readv/writev/pread/pwrite, lseek and holes, dup/dup3/fcntl, "
                "offsets shared by dup and fork, close-on-exec, 100 KB redirection round trip"),
-    Case("f-names", spawn("/tests/f_names"), 266, compare="/tests/f_names",
+    Case("f-names", spawn("/tests/f_names"), 268, compare="/tests/f_names",
          about="mkdir, getdents64, unlink/rmdir, renameat2, links, symlinks, cwd, access/chmod/utimensat/"
                "umask/truncate, unlinked open files, bad paths (ENOENT/ENOTDIR/ENAMETOOLONG/EFAULT)"),
     Case("f-pipe", spawn("/tests/f_pipe"), 63, compare="/tests/f_pipe",

@@ -16,7 +16,6 @@
 #include "arch.h"
 
 #define NSEC_PER_SEC 1000000000ULL
-#define RLIMIT_NOFILE 7
 
 struct k_timespec { int64_t tv_sec, tv_nsec; };
 

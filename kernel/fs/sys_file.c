@@ -43,7 +43,6 @@
 
 static struct fdtable *fdt(void) { return current()->fdt; }
 
-#define RLIMIT_NOFILE 7
 
 /* Descriptors must stay below RLIMIT_NOFILE (and the table size). */
 static int fd_limit(void)

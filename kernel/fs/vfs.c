@@ -10,6 +10,7 @@
 #include "lib/kstring.h"
 #include "proc/proc.h"
 #include "proc/sched.h"
+#include "proc/signal.h"
 #include "arch.h"
 #include "fs/lock.h"
 #include "dev/rtc.h"
@@ -188,6 +189,19 @@ long file_write(struct file *f, struct uio *u, size_t n)
         return -EINVAL;
     if (f->flags & O_APPEND)
         f->off = f->inode->size;
+    if (S_ISREG(f->inode->mode)) {
+        /* RLIMIT_FSIZE: a write is cut at the limit; one that starts there gets SIGXFSZ and
+         * EFBIG (the signal kills by default; a program that ignores it sees EFBIG). */
+        struct proc *p = current();
+        uint64_t lim = p->rlimits[RLIMIT_FSIZE][0];
+        if (lim != RLIM_INFINITY && n && f->off + n > lim) {
+            if (f->off >= lim) {
+                signal_send_thread(p, SIGXFSZ, NULL);
+                return -EFBIG;
+            }
+            n = lim - f->off;
+        }
+    }
     return f->ops->write(f, u, n, &f->off);
 }
 

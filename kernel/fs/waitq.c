@@ -67,7 +67,6 @@ uint32_t file_poll(struct file *f, struct poll_table *pt)
 
 static struct inode *anon_inode;
 
-#define RLIMIT_NOFILE 7
 
 int anonfd_install(const struct file_ops *ops, void *priv, uint32_t flags, bool cloexec)
 {

@@ -50,10 +50,6 @@ int proc_live_count(void)
     return n;
 }
 
-#define RLIM_INFINITY (~0UL)
-#define RLIMIT_STACK  3
-#define RLIMIT_NPROC  6
-#define RLIMIT_NOFILE 7
 
 static void proc_default_rlimits(struct proc *p)
 {

@@ -9,6 +9,12 @@
 
 #define NPROC 128
 #define PROC_NAME_MAX 32
+/* setrlimit resources that the kernel enforces (the table holds all 16), Linux's numbers. */
+#define RLIM_INFINITY (~0UL)
+#define RLIMIT_FSIZE  1
+#define RLIMIT_STACK  3
+#define RLIMIT_NPROC  6
+#define RLIMIT_NOFILE 7
 /* What uname and /proc/sys/kernel report: Linux to programs that check (glibc parses the release). */
 #define PROC_UNAME_SYSNAME "Linux"
 #define PROC_UNAME_RELEASE "6.1.0-rvix"

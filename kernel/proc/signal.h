@@ -15,6 +15,7 @@
 #define SIGBUS 7
 #define SIGFPE 8
 #define SIGKILL 9
+#define SIGXFSZ 25
 #define SIGUSR1 10
 #define SIGSEGV 11
 #define SIGUSR2 12

@@ -5,6 +5,7 @@
  * Deterministic: its "out:" lines are compared with Linux by scripts/host-compare.py.
  * Works in its own directory under /tmp. */
 #include "tap.h"
+#include <signal.h>
 #include <dirent.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -673,6 +674,31 @@ static void test_attrs(void)
     int nul = open("/dev/null", O_WRONLY);
     res("fdatasync-chardev-EINVAL", E(fdatasync(nul)), -EINVAL);
     close(nul);
+
+    /* RLIMIT_FSIZE: a write is cut at the limit; the next one is EFBIG with SIGXFSZ, which
+     * kills by default. Children, so the limit does not outlive the check. */
+    pid_t pid = fork();
+    if (pid == 0) {
+        struct rlimit rl = { 10, 10 };
+        setrlimit(RLIMIT_FSIZE, &rl);
+        signal(SIGXFSZ, SIG_IGN);
+        int f = open(P("fsize"), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        long first = write(f, "abcdefghijklmnopqrstuvwxyz", 26);
+        long second = write(f, "x", 1) < 0 ? -errno : 0;
+        _exit(first == 10 && second == -EFBIG ? 0 : 1);
+    }
+    res("rlimit-fsize-cut-then-EFBIG", wait_for(pid, 0), 0);
+    pid = fork();
+    if (pid == 0) {
+        struct rlimit rl = { 0, 0 };
+        setrlimit(RLIMIT_FSIZE, &rl);
+        int f = open(P("fsize"), O_WRONLY | O_TRUNC);
+        (void)!write(f, "x", 1);
+        _exit(0);
+    }
+    int wst = wait_for(pid, 0);
+    res("rlimit-fsize-SIGXFSZ", WIFSIGNALED(wst) ? WTERMSIG(wst) : -1, SIGXFSZ);
+    unlink(P("fsize"));
 }
 
 /* --- bad paths --- */
