@@ -6,6 +6,7 @@ set -eu
 PKGS="make gcc python3 cpio
 gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf
 gcc-riscv64-linux-gnu libc6-dev-riscv64-cross
+libc6-riscv64-cross libgcc-s1-riscv64-cross
 qemu-system-misc opensbi device-tree-compiler
 u-boot-qemu u-boot-tools gdb-multiarch
 dosfstools mtools"
