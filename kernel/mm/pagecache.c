@@ -164,12 +164,10 @@ size_t pagecache_pages(void)
     return cached_pages;
 }
 
-long pagecache_read(struct inode *ino, struct uio *u, size_t n, uint64_t *off)
+/* Copy n bytes between the file at *off and u, page by page through the cache; a write
+ * dirties the pages and grows the file. Returns the bytes copied, or an error if none were. */
+static long pagecache_copy(struct inode *ino, struct uio *u, size_t n, uint64_t *off, bool write)
 {
-    if (*off >= ino->size)
-        return 0;
-    if (n > ino->size - *off)
-        n = ino->size - *off;
     size_t done = 0;
     while (done < n) {
         uint64_t pos = *off + done;
@@ -180,16 +178,31 @@ long pagecache_read(struct inode *ino, struct uio *u, size_t n, uint64_t *off)
         uint8_t *page = pagecache_get(ino, pos / PAGE_SIZE, &err);
         if (!page)
             return done ? (long)done : err;
-        /* The reference keeps the page even if copying out faults and truncates the file. */
-        int bad = uio_copy_out(u, page + in_page, chunk);
+        /* The reference keeps the page even if the user copy faults and truncates the file. */
+        int bad = write ? uio_copy_in(page + in_page, u, chunk) : uio_copy_out(u, page + in_page, chunk);
+        if (write && !bad)
+            pagecache_set_dirty(ino, pos / PAGE_SIZE);
         page_put(page);
         if (bad)
             return done ? (long)done : -EFAULT;
         done += chunk;
+        if (write && pos + chunk > ino->size)
+            ino->size = pos + chunk;
     }
     *off += done;
-    ino->atime_ns = (int64_t)vfs_now_ns();
     return (long)done;
+}
+
+long pagecache_read(struct inode *ino, struct uio *u, size_t n, uint64_t *off)
+{
+    if (*off >= ino->size)
+        return 0;
+    if (n > ino->size - *off)
+        n = ino->size - *off;
+    long r = pagecache_copy(ino, u, n, off, false);
+    if (r > 0)
+        ino->atime_ns = (int64_t)vfs_now_ns();
+    return r;
 }
 
 long pagecache_write(struct inode *ino, struct uio *u, size_t n, uint64_t *off)
@@ -199,27 +212,8 @@ long pagecache_write(struct inode *ino, struct uio *u, size_t n, uint64_t *off)
         return 0;
     if (*off >= max || n > max - *off)
         return -EFBIG;
-    size_t done = 0;
-    while (done < n) {
-        uint64_t pos = *off + done;
-        size_t in_page = pos % PAGE_SIZE, chunk = PAGE_SIZE - in_page;
-        if (chunk > n - done)
-            chunk = n - done;
-        int err = 0;
-        uint8_t *page = pagecache_get(ino, pos / PAGE_SIZE, &err);
-        if (!page)
-            return done ? (long)done : err;
-        int bad = uio_copy_in(page + in_page, u, chunk);
-        if (!bad)
-            pagecache_set_dirty(ino, pos / PAGE_SIZE);
-        page_put(page);
-        if (bad)
-            return done ? (long)done : -EFAULT;
-        done += chunk;
-        if (pos + chunk > ino->size)
-            ino->size = pos + chunk;
-    }
-    *off += done;
-    ino->mtime_ns = ino->ctime_ns = (int64_t)vfs_now_ns();
-    return (long)done;
+    long r = pagecache_copy(ino, u, n, off, true);
+    if (r > 0)
+        ino->mtime_ns = ino->ctime_ns = (int64_t)vfs_now_ns();
+    return r;
 }
