@@ -19,13 +19,6 @@ static void on_usr2(int sig, siginfo_t *si, void *uc)
     got_pid = si->si_pid;
 }
 
-static uint64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 static void sigwait_checks(void)
 {
     sigset_t set;

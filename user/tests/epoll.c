@@ -15,31 +15,6 @@
 #include <sys/syscall.h>
 #include <sys/timerfd.h>
 
-static long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static int wait_sleeping(int pid)
-{
-    char path[64], buf[512];
-    snprintf(path, sizeof path, "/proc/%d/stat", pid);
-    for (int i = 0; i < 600; i++) {
-        int fd = open(path, O_RDONLY);
-        ssize_t n = fd >= 0 ? read(fd, buf, sizeof buf - 1) : -1;
-        if (fd >= 0)
-            close(fd);
-        buf[n > 0 ? n : 0] = 0;
-        char *paren = strrchr(buf, ')');
-        if (paren && paren[1] == ' ' && paren[2] == 'S')
-            return 1;
-        msleep(5);
-    }
-    return 0;
-}
-
 static int add(int ep, int fd, uint32_t events, uint64_t data)
 {
     struct epoll_event ev = { .events = events, .data.u64 = data };

@@ -26,25 +26,6 @@ static int res_status(const char *name, int st, int want, const char *what)
     return check(st == want, name, "%s: %s, expected %s", what, status_str(st), status_str(want));
 }
 
-/* Wait (at most 3 s) until pid sleeps in the kernel, as /proc/<pid>/stat shows it. */
-static int wait_sleeping(int pid)
-{
-    char path[64], buf[512];
-    snprintf(path, sizeof path, "/proc/%d/stat", pid);
-    for (int i = 0; i < 600; i++) {
-        int fd = open(path, O_RDONLY);
-        ssize_t n = fd >= 0 ? read(fd, buf, sizeof buf - 1) : -1;
-        if (fd >= 0)
-            close(fd);
-        buf[n > 0 ? n : 0] = 0;
-        char *paren = strrchr(buf, ')');
-        if (paren && paren[1] == ' ' && paren[2] == 'S')
-            return 1;
-        msleep(5);
-    }
-    return 0;
-}
-
 static void on_usr1(int sig)
 {
     (void)sig;

@@ -33,13 +33,6 @@ static void handle(int sig)
     sigaction(sig, &sa, NULL);
 }
 
-static long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Sleep ms of wall time whatever signals arrive. */
 static void sleep_ms(long ms)
 {

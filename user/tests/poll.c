@@ -32,32 +32,6 @@ static void set_handler(int sig, void (*fn)(int), int flags)
     sigaction(sig, &sa, NULL);
 }
 
-static long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* Wait (at most 3 s) until pid sleeps in the kernel, as /proc/<pid>/stat shows it. */
-static int wait_sleeping(int pid)
-{
-    char path[64], buf[512];
-    snprintf(path, sizeof path, "/proc/%d/stat", pid);
-    for (int i = 0; i < 600; i++) {
-        int fd = open(path, O_RDONLY);
-        ssize_t n = fd >= 0 ? read(fd, buf, sizeof buf - 1) : -1;
-        if (fd >= 0)
-            close(fd);
-        buf[n > 0 ? n : 0] = 0;
-        char *paren = strrchr(buf, ')');
-        if (paren && paren[1] == ' ' && paren[2] == 'S')
-            return 1;
-        msleep(5);
-    }
-    return 0;
-}
-
 /* A child that waits until the parent sleeps, then sends it sig (or writes a byte to wfd). */
 static int poke_parent(int sig, int wfd)
 {

@@ -11,13 +11,6 @@
 
 #define WAIT_MS 150
 
-static long mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static struct timespec wall_in(long ms)
 {
     struct timespec ts;
@@ -31,7 +24,7 @@ static struct timespec wall_in(long ms)
 /* The wait took about WAIT_MS: not at once, and not the hours a misread deadline would give. */
 static void took(const char *name, long start, int ok_result, const char *what)
 {
-    long ms = mono_ms() - start;
+    long ms = now_ms() - start;
     check(ok_result && ms >= WAIT_MS - 15 && ms < WAIT_MS + 2000, name, "%s, after %ld ms", what, ms);
 }
 
@@ -52,7 +45,7 @@ int main(void)
     pthread_cond_t c = PTHREAD_COND_INITIALIZER;
     pthread_mutex_lock(&m);
     struct timespec dl = wall_in(WAIT_MS);
-    long t0 = mono_ms();
+    long t0 = now_ms();
     int r = pthread_cond_timedwait(&c, &m, &dl);
     took("cond-timedwait-realtime", t0, r == ETIMEDOUT, strerror(r));
     pthread_mutex_unlock(&m);
@@ -60,21 +53,21 @@ int main(void)
     sem_t s;
     sem_init(&s, 0, 0);
     dl = wall_in(WAIT_MS);
-    t0 = mono_ms();
+    t0 = now_ms();
     r = sem_timedwait(&s, &dl);
     took("sem-timedwait-realtime", t0, r == -1 && errno == ETIMEDOUT, strerror(errno));
 
     pthread_mutex_t held = PTHREAD_MUTEX_INITIALIZER;
     pthread_mutex_lock(&held);
     dl = wall_in(WAIT_MS);
-    t0 = mono_ms();
+    t0 = now_ms();
     /* A normal mutex locked by ourselves: timedlock waits for the deadline (glibc futex wait). */
     r = pthread_mutex_timedlock(&held, &dl);
     took("mutex-timedlock-realtime", t0, r == ETIMEDOUT, strerror(r));
 
     int fd = timerfd_create(CLOCK_REALTIME, 0);
     struct itimerspec its = { { 0, 0 }, wall_in(WAIT_MS) };
-    t0 = mono_ms();
+    t0 = now_ms();
     uint64_t n = 0;
     r = timerfd_settime(fd, TFD_TIMER_ABSTIME, &its, NULL) == 0 && read(fd, &n, 8) == 8 && n == 1;
     took("timerfd-abs-realtime", t0, r, "read one expiration");
@@ -85,24 +78,24 @@ int main(void)
     struct sigevent ev = { .sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGALRM };
     timer_create(CLOCK_REALTIME, &ev, &tid);
     its.it_value = wall_in(WAIT_MS);
-    t0 = mono_ms();
+    t0 = now_ms();
     timer_settime(tid, TIMER_ABSTIME, &its, NULL);
-    while (!fired && mono_ms() - t0 < WAIT_MS + 3000)
+    while (!fired && now_ms() - t0 < WAIT_MS + 3000)
         pause();
     took("timer-abs-realtime", t0, fired == 1, "SIGALRM");
     timer_delete(tid);
 
     dl = wall_in(WAIT_MS);
-    t0 = mono_ms();
+    t0 = now_ms();
     r = clock_nanosleep(CLOCK_REALTIME, TIMER_ABSTIME, &dl, NULL);
     took("nanosleep-abs-realtime", t0, r == 0, strerror(r));
 
     /* A time already past returns at once. */
     dl = wall_in(-1000);
     pthread_mutex_lock(&m);
-    t0 = mono_ms();
+    t0 = now_ms();
     r = pthread_cond_timedwait(&c, &m, &dl);
-    long ms = mono_ms() - t0;
+    long ms = now_ms() - t0;
     pthread_mutex_unlock(&m);
     check(r == ETIMEDOUT && ms < 100, "cond-timedwait-past", "%s after %ld ms", strerror(r), ms);
     return t_failed ? 1 : 0;

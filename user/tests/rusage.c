@@ -15,13 +15,6 @@
 
 static volatile unsigned long sink;
 
-static long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static long cpu_ms(void)
 {
     struct timespec ts;

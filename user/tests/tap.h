@@ -13,6 +13,7 @@
 #define USER_TESTS_TAP_H
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -215,6 +216,34 @@ T_FN void msleep(long ms)
     struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L }, rem;
     while (nanosleep(&ts, &rem) != 0 && errno == EINTR)
         ts = rem;
+}
+
+/* The monotonic clock in milliseconds, for measuring how long a call took. */
+T_FN long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Wait (at most 3 s) until pid sleeps in the kernel, as /proc/<pid>/stat shows it: the other
+ * side of a blocking call is then really blocked. */
+T_FN int wait_sleeping(int pid)
+{
+    char path[64], buf[512];
+    snprintf(path, sizeof path, "/proc/%d/stat", pid);
+    for (int i = 0; i < 600; i++) {
+        int fd = open(path, O_RDONLY);
+        ssize_t n = fd >= 0 ? read(fd, buf, sizeof buf - 1) : -1;
+        if (fd >= 0)
+            close(fd);
+        buf[n > 0 ? n : 0] = 0;
+        char *paren = strrchr(buf, ')');
+        if (paren && paren[1] == ' ' && paren[2] == 'S')
+            return 1;
+        msleep(5);
+    }
+    return 0;
 }
 
 /* A result compared with Linux: an "out:" line (for scripts/host-compare.py) and a check of

@@ -14,13 +14,6 @@ static atomic_long token;       /* even: the main thread's turn, odd: the worker
 static atomic_int stop;
 static int worker_cpu = -1;
 
-static long mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void *worker(void *arg)
 {
     (void)arg;
@@ -39,8 +32,8 @@ int main(void)
     check(harts >= 2, "two-harts-online", "%ld online", harts);
     pthread_t t;
     pthread_create(&t, NULL, worker, NULL);
-    long start = mono_ms(), passes = 0;
-    while (mono_ms() - start < RUN_MS) {
+    long start = now_ms(), passes = 0;
+    while (now_ms() - start < RUN_MS) {
         long v = atomic_load(&token);
         if (!(v & 1)) {
             atomic_store(&token, v + 1);

@@ -26,13 +26,6 @@ static void on_timer(int sig, siginfo_t *si, void *uc)
     }
 }
 
-static long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 int main(void)
 {
     int sig = SIGRTMIN + 4;
