@@ -381,25 +381,37 @@ void mount_boot_root(struct inode *root)
     mounts.n++;
 }
 
-int mount_boot(const char *type, struct inode *dir, const char *path)
+/* Fill the new mount m (a fresh slot, flags set) from file system t and attach it on dir;
+ * the caller names its path and commits the slot (mounts.n++). */
+static int mount_attach(struct mount *m, const struct fs_type *t, struct inode *dir, const char *source,
+                        char *data)
 {
-    struct mount *m = mount_slot();
-    const struct fs_type *t = fs_type_find(type);
-    if (!m || !t)
-        return -ENODEV;
     m->type = t;
     m->dev = mounts.next_dev++;
-    int err = t->fill(m, type, NULL);
+    int err = t->fill(m, source, data);
     if (err)
         return err;
-    m->dev = m->root->dev;
+    if (!m->bind_of)
+        m->dev = m->root->dev;
     err = vfs_mount(dir, m->root);
     if (err) {
         inode_put(m->root);
         return err;
     }
     m->point = inode_get(dir);
-    kstrlcpy(m->source, type, sizeof m->source);
+    kstrlcpy(m->source, source ? source : "none", sizeof m->source);
+    return 0;
+}
+
+int mount_boot(const char *type, struct inode *dir, const char *path)
+{
+    struct mount *m = mount_slot();
+    const struct fs_type *t = fs_type_find(type);
+    if (!m || !t)
+        return -ENODEV;
+    int err = mount_attach(m, t, dir, type, NULL);
+    if (err)
+        return err;
     kstrlcpy(m->path, path, sizeof m->path);
     mounts.n++;
     return 0;
@@ -553,21 +565,10 @@ static int mount_new(const char *source, struct inode *dir, const char *type, ui
     struct mount *m = mount_slot();
     if (!m)
         return -ENOMEM;
-    m->type = t;
-    m->dev = mounts.next_dev++;
     m->flags = flags & MS_PER_MOUNT;
-    int err = t->fill(m, source, data);
+    int err = mount_attach(m, t, dir, source, data);
     if (err)
         return err;
-    if (!m->bind_of)
-        m->dev = m->root->dev;
-    err = vfs_mount(dir, m->root);
-    if (err) {
-        inode_put(m->root);
-        return err;
-    }
-    m->point = inode_get(dir);
-    kstrlcpy(m->source, source ? source : "none", sizeof m->source);
     mount_set_path(m, dir, "?");
     mounts.n++;
     return 0;
