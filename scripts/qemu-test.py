@@ -123,6 +123,7 @@ def blk_post(images: List, run) -> List[str]:
     want[(1 << 20) + 77:(1 << 20) + 77 + 3000] = bytes(ord("A") + i % 26 for i in range(3000))
     want[2 << 20:(2 << 20) + 8192] = b"\xa5" * 8192
     want[BLK_DISK - 2:] = b"zz"
+    want[7000 * 512:7000 * 512 + 1536] = blk_pattern(700 * 4096 + 1536)[700 * 4096:]   # dd seek=7000
     if got != bytes(want):
         bad = next(i for i in range(min(len(got), len(want))) if got[i] != want[i]) if len(got) == len(want) else -1
         return ["vda image differs from the expected bytes (first at %d, size %d)" % (bad, len(got))]
@@ -391,10 +392,10 @@ CASES = [
     # -- ltp --
     # (end of ltp)
     # -- blk --
-    Case("blk", spawn("/tests/dyn_blkdev"), 24, timeout=60, disks=blk_disks, post=blk_post,
+    Case("blk", spawn("/tests/dyn_blkdev"), 27, timeout=60, disks=blk_disks, post=blk_post,
          about="virtio-blk (legacy transport): /dev/vda raw reads/writes at any offset, end of disk, "
                "ioctls, 4 concurrent readers, a read-only disk (EROFS), blkdebug-injected EIO"),
-    Case("blk-modern", spawn("/tests/dyn_blkdev"), 24, timeout=60, disks=blk_disks, post=blk_post,
+    Case("blk-modern", spawn("/tests/dyn_blkdev"), 27, timeout=60, disks=blk_disks, post=blk_post,
          virtio_modern=True, about="the blk case over the modern (version 2) virtio-mmio transport"),
     # (end of blk)
 ]

@@ -134,6 +134,40 @@ static void test_counters(void)
     close(fd);
 }
 
+/* Run box's tool with argv; its exit status (-1 if it could not run). */
+static int run_tool(char *const argv[])
+{
+    int pid = fork();
+    if (pid == 0) {
+        int nul = open("/dev/null", O_WRONLY);
+        dup2(nul, 2);
+        if (!strcmp(argv[0], "df"))
+            dup2(nul, 1);
+        execv("/bin/box", argv);
+        _exit(127);
+    }
+    int st = 0;
+    return pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* dd from the disk (skip=) into a file, and from the file back onto the disk (seek=, notrunc). */
+static void test_tools(void)
+{
+    static uint8_t buf[8193];
+    int st = run_tool((char *[]){ "dd", "if=/dev/vda", "of=/tmp/dd.out", "bs=4k", "skip=700", "count=2", NULL });
+    int fd = open("/tmp/dd.out", O_RDONLY);
+    ssize_t r = fd >= 0 ? read(fd, buf, sizeof buf) : -1;
+    close(fd);
+    check(st == 0 && r == 8192 && pattern_ok(buf, 700 * 4096, 8192), "dd-read", "status %d, %zd bytes", st, r);
+    st = run_tool((char *[]){ "dd", "if=/tmp/dd.out", "of=/dev/vda", "bs=512", "seek=7000", "count=3",
+                              "conv=notrunc", NULL });
+    fd = open("/dev/vda", O_RDONLY);
+    r = fd >= 0 ? pread(fd, buf, 1536, 7000 * 512) : -1;
+    close(fd);
+    check(st == 0 && r == 1536 && pattern_ok(buf, 700 * 4096, 1536), "dd-write", "status %d, %zd", st, r);
+    check(run_tool((char *[]){ "df", NULL }) == 0, "df", "df failed");
+}
+
 int main(void)
 {
     int fd = open("/dev/vda", O_RDWR);
@@ -147,5 +181,6 @@ int main(void)
     test_readonly();
     test_eio();
     test_counters();
+    test_tools();
     return t_failed != 0;
 }
