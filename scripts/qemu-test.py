@@ -109,6 +109,14 @@ def blk_disks(d: str) -> List:
     for p in paths:
         with open(p, "wb") as f:
             f.write(pat)
+    # vdb: an MBR with partition 1 at sector 2048, 4096 sectors; vdc: an entry past the end
+    for p, start, count in ((paths[1], 2048, 4096), (paths[2], 100000, 16)):
+        with open(p, "r+b") as f:
+            f.seek(446)
+            f.write(bytes([0, 0, 0, 0, 0x83, 0, 0, 0]) + start.to_bytes(4, "little") + count.to_bytes(4, "little")
+                    + bytes(48))     # entries 2-4 unused
+            f.seek(510)
+            f.write(b"\x55\xaa")
     conf = os.path.join(d, "eio.conf")
     with open(conf, "w") as f:
         f.write('[inject-error]\nevent = "read_aio"\nerrno = "5"\nsector = "2048"\nonce = "on"\n')
@@ -392,10 +400,12 @@ CASES = [
     # -- ltp --
     # (end of ltp)
     # -- blk --
-    Case("blk", spawn("/tests/dyn_blkdev"), 27, timeout=60, disks=blk_disks, post=blk_post,
+    Case("blk", spawn("/tests/dyn_blkdev"), 28, timeout=60, disks=blk_disks, post=blk_post,
+         expect=[r"^blk: vdb1: sectors 2048-6143$", r"^blk: vdc: partition table entry 1 .* table ignored$"],
          about="virtio-blk (legacy transport): /dev/vda raw reads/writes at any offset, end of disk, "
                "ioctls, 4 concurrent readers, a read-only disk (EROFS), blkdebug-injected EIO"),
-    Case("blk-modern", spawn("/tests/dyn_blkdev"), 27, timeout=60, disks=blk_disks, post=blk_post,
+    Case("blk-modern", spawn("/tests/dyn_blkdev"), 28, timeout=60, disks=blk_disks, post=blk_post,
+         expect=[r"^blk: vdb1: sectors 2048-6143$", r"^blk: vdc: partition table entry 1 .* table ignored$"],
          virtio_modern=True, about="the blk case over the modern (version 2) virtio-mmio transport"),
     # (end of blk)
 ]

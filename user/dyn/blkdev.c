@@ -111,6 +111,14 @@ static void test_readonly(void)
     check(fd >= 0 && ioctl(fd, BLKROGET, &ro) == 0 && ro == 1 && pread(fd, b, sizeof b, 0) == 512,
           "ro-read", "fd %d ro %d %s", fd, ro, strerror(errno));
     close(fd);
+    /* vdb's MBR has one partition: sectors 2048..6143 of the disk */
+    uint64_t size = 0;
+    uint8_t p[512];
+    fd = open("/dev/vdb1", O_RDONLY);
+    check(fd >= 0 && ioctl(fd, BLKGETSIZE64, &size) == 0 && size == (2u << 20) && pread(fd, p, 512, 0) == 512 &&
+          pattern_ok(p, 1u << 20, 512) && pread(fd, p, 512, 2u << 20) == 0 && open("/dev/vdc1", O_RDONLY) < 0,
+          "mbr-partition", "fd %d size %llu %s", fd, (unsigned long long)size, strerror(errno));
+    close(fd);
 }
 
 static void test_eio(void)
