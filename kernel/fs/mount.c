@@ -344,7 +344,8 @@ static const struct fs_type fs_types[] = {
     { .name = "devtmpfs", .magic = TMPFS_MAGIC, .user = true, .fill = devtmpfs_fill, .statfs = root_statfs,
       .show = devtmpfs_show },
     /* -- ext2 -- */
-    { .name = "ext2", .magic = EXT2_SUPER_MAGIC, .user = true, .fill = ext2_fill, .statfs = ext2_statfs_hook,
+    { .name = "ext2", .magic = EXT2_SUPER_MAGIC, .user = true, .fill = ext2_fill, .remount = ext2_remount,
+      .statfs = ext2_statfs_hook,
       .kill = ext2_kill },
     /* (end of ext2) */
 };
@@ -624,7 +625,10 @@ static int mount_remount(struct inode *dir, uint64_t flags, char *data)
     if ((flags & MS_RDONLY) && !(m->flags & MS_RDONLY) && mount_busy(m, true))
         return -EBUSY;      /* files open for writing */
     if (!(flags & MS_BIND) && m->type->remount) {
+        uint64_t old = m->flags;
+        m->flags = flags & MS_PER_MOUNT;    /* the file system sees the new flags */
         int err = m->type->remount(m, data);
+        m->flags = old;
         if (err)
             return err;
     }

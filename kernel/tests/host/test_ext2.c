@@ -105,6 +105,14 @@ struct blkdev *blk_by_name(const char *n) { (void)n; return &disk; }
 
 static char data_dir[512];
 
+static bool all_zero_host(const uint8_t *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (p[i])
+            return false;
+    return true;
+}
+
 /* Copy a generated image to a scratch file and open it as the disk. */
 static bool disk_open(const char *name, const char *scratch)
 {
@@ -348,6 +356,195 @@ static void test_corrupt_dir_and_inode(void)
     CHECK_EQ(mount_patched(at - 8, &far, 4, true), -EUCLEAN);
 }
 
+
+static long write_file(struct inode *ino, const void *buf, size_t n, uint64_t off)
+{
+    struct file f = { .refs = 1, .inode = ino, .ops = ino->fops, .flags = O_RDWR };
+    struct uio u = { (uint64_t)buf, true };
+    return ino->fops->write(&f, &u, n, &off);
+}
+
+static struct inode *make(struct inode *dir, const char *name, uint32_t mode)
+{
+    struct inode *i = NULL;
+    int err = dir->iops->create(dir, name, strlen(name), mode, 0, &i);
+    CHECK_EQ(err, 0);
+    return err ? NULL : i;
+}
+
+static bool fsck_clean(const char *img)
+{
+    char cmd[700];
+    snprintf(cmd, sizeof cmd, "PATH=$PATH:/sbin:/usr/sbin e2fsck -fn '%s' >/tmp/test_ext2_fsck.log 2>&1", img);
+    int rc = system(cmd);
+    if (rc != 0)
+        system("cat /tmp/test_ext2_fsck.log >&2");
+    return rc == 0;
+}
+
+static void pattern(uint8_t *b, size_t n, uint64_t seed)
+{
+    for (size_t i = 0; i < n; i++)
+        b[i] = (uint8_t)((i + seed) * 131 >> 3);
+}
+
+static void write_image(const char *name)
+{
+    char scratch[] = "/tmp/test_ext2_XXXXXX";
+    int fd = mkstemp(scratch);
+    close(fd);
+    CHECK(disk_open(name, scratch));
+    struct ext2_fs *fs = NULL;
+    CHECK_EQ(ext2_mount(&disk, false, 7, &fs), 0);
+    if (!fs)
+        return;
+    struct inode *root;
+    CHECK_EQ(ext2_root(fs, &root), 0);
+    static uint8_t buf[300000], back[300000];
+    pattern(buf, sizeof buf, 1);
+    /* a file written in odd pieces */
+    struct inode *f = make(root, "new.bin", S_IFREG | 0644);
+    CHECK_EQ(write_file(f, buf, 1000, 0), 1000);
+    CHECK_EQ(write_file(f, buf + 1000, sizeof buf - 1000, 1000), (long)(sizeof buf - 1000));
+    f->uid = 1234;
+    f->mode = S_IFREG | 0600;
+    inode_put(f);
+    /* sparse + large: a byte past 70 MiB (triple indirect with 1 KiB blocks) */
+    struct inode *s = make(root, "sparse.big", S_IFREG | 0644);
+    CHECK_EQ(write_file(s, "X", 1, 70ull << 20), 1);
+    CHECK_EQ(write_file(s, "Y", 1, 5ull << 20), 1);
+    CHECK(ext2_node(s)->blocks <= 8 * (fs->bsize / 512));
+    inode_put(s);
+    /* directories, deep */
+    struct inode *d = make(root, "d1", S_IFDIR | 0755), *cur = inode_get(d);
+    for (int i = 0; i < 20; i++) {
+        char nm[16];
+        snprintf(nm, sizeof nm, "lvl%d", i);
+        struct inode *n = make(cur, nm, S_IFDIR | 0755);
+        inode_put(cur);
+        cur = n;
+    }
+    struct inode *leaf = make(cur, "leaf", S_IFREG | 0644);
+    CHECK_EQ(write_file(leaf, "deep\n", 5, 0), 5);
+    inode_put(leaf);
+    inode_put(cur);
+    /* many files in one directory (several blocks), half removed again */
+    for (int i = 0; i < 300; i++) {
+        char nm[40];
+        snprintf(nm, sizeof nm, "file-with-a-longish-name-%d", i);
+        struct inode *n = make(d, nm, S_IFREG | 0644);
+        if (n)
+            CHECK_EQ(write_file(n, nm, strlen(nm), 0), (long)strlen(nm));
+        inode_put(n);
+    }
+    for (int i = 0; i < 300; i += 2) {
+        char nm[40];
+        snprintf(nm, sizeof nm, "file-with-a-longish-name-%d", i);
+        CHECK_EQ(d->iops->unlink(d, nm, strlen(nm), false), 0);
+    }
+    CHECK_EQ(root->iops->unlink(root, "d1", 2, true), -ENOTEMPTY);
+    /* links, symlinks, rename */
+    struct inode *h = walk(root, "hello.txt");
+    CHECK_EQ(root->iops->link(root, "hard", 4, h), 0);
+    CHECK_EQ(h->nlink, 2);
+    inode_put(h);
+    CHECK_EQ(root->iops->symlink(root, "fast2", 5, "hello.txt"), 0);
+    char longt[300];
+    memset(longt, 'a', sizeof longt);
+    longt[299] = 0;
+    CHECK_EQ(root->iops->symlink(root, "slow2", 5, longt), 0);
+    CHECK_EQ(root->iops->rename(root, "hard", 4, d, "moved", 5), 0);
+    CHECK_EQ(root->iops->rename(root, "dir", 3, d, "dir-moved", 9), 0);      /* a directory, new parent */
+    CHECK_EQ(root->iops->rename(root, "fast2", 5, root, "fastlink", 8), 0);  /* over an existing name */
+    /* truncate down and up */
+    struct inode *big = walk(d, "dir-moved/big.txt");
+    CHECK(big != NULL);
+    if (big) {
+        CHECK_EQ(big->iops->truncate(big, 5000), 0);
+        CHECK_EQ(big->iops->truncate(big, 9000), 0);
+        CHECK_EQ(read_file(big, back, 9000, 0), 9000);
+        CHECK(all_zero_host(back + 5000, 4000));
+        inode_put(big);
+    }
+    /* unlink of an open file: the data lives until the last reference */
+    struct inode *o = make(root, "open-unlinked", S_IFREG | 0644);
+    CHECK_EQ(write_file(o, buf, 50000, 0), 50000);
+    uint32_t free_before = fs->sb.s_free_blocks_count;
+    CHECK_EQ(root->iops->unlink(root, "open-unlinked", 13, false), 0);
+    CHECK_EQ(read_file(o, back, 50000, 0), 50000);
+    CHECK(memcmp(back, buf, 50000) == 0);
+    inode_put(o);
+    CHECK(fs->sb.s_free_blocks_count > free_before);
+    /* ENOSPC from write(), not lost later */
+    struct inode *full = make(root, "filler", S_IFREG | 0644);
+    long r = 0;
+    for (uint64_t off = 0; r >= 0 && off < (64ull << 20); off += sizeof buf)
+        r = write_file(full, buf, sizeof buf, off);
+    CHECK_EQ(r, -ENOSPC);
+    CHECK_EQ(root->iops->unlink(root, "filler", 6, false), 0);
+    inode_put(full);
+    inode_put(d);
+    CHECK_EQ(ext2_sync(fs), 0);
+    inode_put(root);
+    ext2_unmount(fs);
+    CHECK_EQ(live_inodes, 0);
+    CHECK_EQ(bcache_stats().bufs, 0);
+    fflush(img_file);
+    CHECK(fsck_clean(scratch));
+    /* mount again and read it all back */
+    fs = NULL;
+    CHECK_EQ(ext2_mount(&disk, true, 7, &fs), 0);
+    if (fs) {
+        CHECK_EQ(ext2_root(fs, &root), 0);
+        f = walk(root, "new.bin");
+        CHECK(f && f->size == sizeof buf && f->uid == 1234 && f->mode == (S_IFREG | 0600));
+        if (f) {
+            CHECK_EQ(read_file(f, back, sizeof back, 0), (long)sizeof back);
+            CHECK(memcmp(back, buf, sizeof buf) == 0);
+        }
+        inode_put(f);
+        s = walk(root, "sparse.big");
+        char c = 0;
+        CHECK(s && s->size == (70ull << 20) + 1);
+        if (s) {
+            CHECK_EQ(read_file(s, &c, 1, 70ull << 20), 1);
+            CHECK_EQ(c, 'X');
+            CHECK_EQ(read_file(s, &c, 1, 1000), 1);
+            CHECK_EQ(c, 0);
+        }
+        inode_put(s);
+        struct inode *l = walk(root, "d1/lvl0/lvl1/lvl2/lvl3/lvl4/lvl5/lvl6/lvl7/lvl8/lvl9/lvl10/lvl11/lvl12/lvl13/lvl14/lvl15/lvl16/lvl17/lvl18/lvl19/leaf");
+        CHECK(l && l->size == 5);
+        inode_put(l);
+        l = walk(root, "d1/moved");
+        CHECK(l && l->nlink == 2);
+        inode_put(l);
+        CHECK(walk(root, "d1/file-with-a-longish-name-4") == NULL);
+        l = walk(root, "d1/file-with-a-longish-name-5");
+        CHECK(l != NULL);
+        inode_put(l);
+        l = walk(root, "fastlink");
+        char t[400];
+        CHECK(l && l->iops->readlink(l, t, sizeof t) == 9);
+        inode_put(l);
+        l = walk(root, "slow2");
+        CHECK(l && l->iops->readlink(l, t, sizeof t) == 299);
+        inode_put(l);
+        l = walk(root, "d1/dir-moved/sub/deeper/leaf");
+        CHECK(l != NULL);
+        inode_put(l);
+        inode_put(root);
+        ext2_unmount(fs);
+    }
+    disk_close();
+    unlink(scratch);
+}
+
+static void test_write_1k(void) { write_image("ext2-1k.img"); }
+static void test_write_4k(void) { write_image("ext2-4k.img"); }
+static void test_write_1k_nosparse(void) { write_image("ext2-1k-nosparse.img"); }
+static void test_write_4k_nosparse(void) { write_image("ext2-4k-nosparse.img"); }
+
 int main(void)
 {
     const char *d = getenv("HOST_TEST_DATA");
@@ -358,13 +555,17 @@ int main(void)
         printf("SKIP host/test_ext2: no mke2fs images in %s\n", data_dir);
         return 0;
     }
-    unsigned char *arena = aligned_alloc(4096, 2048 * 4096);
-    struct page_region ram = { (paddr_t)(uintptr_t)arena, 2048 * 4096 };
+    unsigned char *arena = aligned_alloc(4096, 8192 * 4096);
+    struct page_region ram = { (paddr_t)(uintptr_t)arena, 8192 * 4096 };
     page_init(&ram, 1, NULL, 0);
     RUN_TEST(test_read_1k);
     RUN_TEST(test_read_4k);
     RUN_TEST(test_read_1k_nosparse);
     RUN_TEST(test_read_4k_nosparse);
+    RUN_TEST(test_write_1k);
+    RUN_TEST(test_write_4k);
+    RUN_TEST(test_write_1k_nosparse);
+    RUN_TEST(test_write_4k_nosparse);
     RUN_TEST(test_corrupt);
     RUN_TEST(test_corrupt_dir_and_inode);
     free(arena);
