@@ -345,7 +345,7 @@ static const struct fs_type fs_types[] = {
       .show = devtmpfs_show },
     /* -- ext2 -- */
     { .name = "ext2", .magic = EXT2_SUPER_MAGIC, .user = true, .fill = ext2_fill, .remount = ext2_remount,
-      .statfs = ext2_statfs_hook,
+      .statfs = ext2_statfs_hook, .sync = ext2_sync_hook,
       .kill = ext2_kill },
     /* (end of ext2) */
 };
@@ -768,10 +768,27 @@ SYSCALL(fstatfs)
     return copy_to_user(a[1], &st, sizeof st);
 }
 
-/* Everything is in memory: nothing to write back, but the descriptor must be open. */
+/* The file system holding the descriptor's file writes everything back (RAM file systems
+ * have nothing to write). */
 SYSCALL(syncfs)
 {
-    return fd_get(current()->fdt, (int)a[0]) ? 0 : -EBADF;
+    struct file *f = fd_get(current()->fdt, (int)a[0]);
+    if (!f)
+        return -EBADF;
+    struct mount *m = mount_of(f->inode);
+    return m && m->type->sync && !m->bind_of ? m->type->sync(m) : 0;
+}
+
+int mount_sync_all(void)
+{
+    int err = 0;
+    for (int i = 0; i < mounts.n; i++) {
+        struct mount *m = &mounts.m[i];
+        int e = m->type->sync && !m->bind_of ? m->type->sync(m) : 0;
+        if (e && !err)
+            err = e;
+    }
+    return err;
 }
 
 size_t mount_format(char *buf, size_t n)

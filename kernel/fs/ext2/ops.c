@@ -437,6 +437,7 @@ const struct inode_ops ext2_iops = {
     .symlink = ext2_symlink,
     .truncate = ext2_truncate,
     .writepage = ext2_writepage,
+    .fsync = ext2_fsync,
     .readlink = ext2_readlink,
     .readdir = ext2_readdir,
     .release = ext2_release,
@@ -508,4 +509,12 @@ int ext2_remount(struct mount *m, char *opts)
 {
     (void)opts;
     return ext2_set_readonly(mount_fs(m), m->flags & MS_RDONLY);
+}
+
+int ext2_sync_hook(struct mount *m)
+{
+    struct ext2_fs *fs = mount_fs(m);
+    int err = ext2_sync(fs);
+    ext2_icache_evict(fs, false);   /* written back: unused inodes may go */
+    return err;
 }
