@@ -13,6 +13,17 @@ The exit status is non-zero if anything failed.
 Usage: scripts/qemu-test.py [--case NAME]... [--list] [--verbose] [--jobs N]
 Environment: QEMU (the QEMU binary), QEMU_TEST_KERNEL (another kernel image),
 QEMU_TEST_TIMEOUT_SCALE (multiplies every timeout).
+
+Disks: a case's `disks` is a callable given the case's own directory
+(build/guest/<case>.d/, emptied before each run) that creates disk images and
+returns a list of them, each a path or a (path, options) pair; disk N is attached
+as `-drive file=P,format=raw,if=none,id=dN[,options] -device virtio-blk-device,drive=dN`
+(so the first is /dev/vda). Options such as "readonly=on" go into -drive; a path
+may be a QEMU protocol string such as "blkdebug:CONF:IMG". After QEMU exits, the
+case's `post(images, run)` (images: the list `disks` returned, run: the Run with the
+console lines) returns a list of failure strings, e.g. from e2fsck or from comparing
+bytes in the image. `virtio_modern=True` adds -global virtio-mmio.force-legacy=false
+(QEMU 7.2 offers the legacy virtio-mmio transport by default).
 """
 
 import argparse
@@ -26,7 +37,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import List, Optional
+from typing import Callable, List, Optional
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 QEMU = os.environ.get("QEMU", "qemu-system-riscv64")
@@ -77,6 +88,9 @@ class Case:
     enosys: List = field(default_factory=list)  # syscall numbers the case calls that the kernel lacks:
                                 # exactly these "kernel: enosys <nr> <count>" power-off lines must
                                 # appear ("beyond" stands for numbers past the table, ">=N")
+    disks: Optional[Callable] = None  # (case dir) -> [path or (path, drive options)]; see the docstring
+    post: Optional[Callable] = None   # (images, run) -> [failure strings], after QEMU exits
+    virtio_modern: bool = False       # virtio-mmio version 2 instead of QEMU 7.2's legacy default
 
 
 BAD_INITRD = "build/guest-bad-initrd.cpio"   # written by main(): a newc header full of garbage
@@ -365,13 +379,27 @@ def qemu_base_args() -> List[str]:
     return args
 
 
-def command(case: Case) -> List[str]:
+def disk_args(case: Case, images: List) -> List[str]:
+    """-drive/-device pairs for the case's disk images (see the docstring)."""
+    args = ["-global", "virtio-mmio.force-legacy=false"] if case.virtio_modern else []
+    for n, img in enumerate(images):
+        path, opts = (img, "") if isinstance(img, str) else img
+        drive = "file=%s,format=raw,if=none,id=d%d" % (path, n) + ("," + opts if opts else "")
+        args += ["-drive", drive, "-device", "virtio-blk-device,drive=d%d" % n]
+    return args
+
+
+def case_dir(case: Case) -> str:
+    return os.path.join(LOG_DIR, case.name + ".d")
+
+
+def command(case: Case, images: Optional[List] = None) -> List[str]:
     base = qemu_base_args()
     if "-smp" in case.extra and "-smp" in base:    # the case fixes its own hart count
         i = base.index("-smp")
         del base[i:i + 2]
     return ([QEMU] + base + ["-bios", FIRMWARE[case.firmware],
-            "-kernel", KERNEL, "-append", case.bootargs] + case.extra)
+            "-kernel", KERNEL, "-append", case.bootargs] + case.extra + disk_args(case, images or []))
 
 
 def kill_group(p: subprocess.Popen) -> None:
@@ -381,13 +409,13 @@ def kill_group(p: subprocess.Popen) -> None:
         pass
 
 
-def boot(case: Case, timeout: float) -> Run:
+def boot(case: Case, timeout: float, images: Optional[List] = None) -> Run:
     """Boot once; stop at the end line (plus a grace period), QEMU's exit or the timeout."""
     run = Run(lines=[])
     log_path = os.path.join(LOG_DIR, case.name + ".log")
     end_event = threading.Event()
     try:
-        p = subprocess.Popen(command(case), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        p = subprocess.Popen(command(case, images), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                              stdin=subprocess.PIPE if case.input is not None or case.interact
                              else subprocess.DEVNULL,
                              start_new_session=True)
@@ -556,20 +584,36 @@ def judge(case: Case, run: Run, timeout: float) -> (List[str], List[str]):
 def run_case(case: Case, scale: float, verbose: bool) -> List[str]:
     timeout = case.timeout * scale
     out = []
+    images, disk_error = [], ""
+    if case.disks:
+        d = case_dir(case)
+        shutil.rmtree(d, ignore_errors=True)
+        os.makedirs(d)
+        try:
+            images = case.disks(d)
+        except Exception as e:      # a missing host tool, a full disk: the case fails, not the run
+            disk_error = "cannot make the disk images: %s" % e
     if verbose:
         out.append("# %s: %s" % (case.name, " ".join(
-            "'%s'" % a if (" " in a or not a) else a for a in command(case))))
+            "'%s'" % a if (" " in a or not a) else a for a in command(case, images))))
     fw = FIRMWARE[case.firmware]
-    if fw != "default" and not os.path.exists(fw):
+    if disk_error:
+        run = Run(lines=[], error=disk_error)
+    elif fw != "default" and not os.path.exists(fw):
         run = Run(lines=[], error="firmware %s not found (install opensbi)" % fw)
     else:
         started = time.monotonic()
-        run = boot(case, timeout)
+        run = boot(case, timeout, images)
         if verbose:
             out.append("# %s: %.1fs, end line %s, QEMU %s" % (
                 case.name, time.monotonic() - started, "seen" if run.end_seen else "not seen",
                 "exited %s" % run.returncode if run.exited else "killed"))
     results, why = judge(case, run, timeout)
+    if case.post and not run.error:
+        try:
+            why.extend(case.post(images, run))
+        except Exception as e:
+            why.append("post check raised %s: %s" % (type(e).__name__, e))
     out.extend(results)
     if why:
         out.append("FAIL %s/%s: %s" % (PREFIX, case.name, "; ".join(why)))

@@ -33,6 +33,7 @@ struct dt_scan {
     int intc_node[DT_MAX_HARTS];
     uint32_t intc_phandle[DT_MAX_HARTS];
     bool mem_full, resv_full, harts_full;   /* each limit is noted once */
+    bool virtio_full;
 };
 
 static const struct {
@@ -457,6 +458,41 @@ static int devtree_plic(struct dt_scan *s, int node, int depth)
     return 0;
 }
 
+/* -- blk -- */
+/* A virtio-mmio transport: its register window and interrupt. A node without a usable reg or
+ * interrupt is noted and skipped (a driver could not use it), never fatal. */
+static int devtree_virtio(struct dt_scan *s, int node, int depth)
+{
+    struct machine_info *mi = s->mi;
+    struct dt_virtio v;
+    int r;
+
+    if (!fdt_node_okay(&s->f, node))
+        return 0;
+    if (mi->nvirtio >= DT_MAX_VIRTIO) {
+        if (!s->virtio_full)
+            devtree_note(s, "devtree: more than %d virtio-mmio nodes, ignoring %s and later ones",
+                         DT_MAX_VIRTIO, s->path);
+        s->virtio_full = true;
+        return 0;
+    }
+    r = devtree_reg(s, depth, 0, &v.base, &v.size);
+    if (r == -ENOENT || (r == 0 && v.size == 0)) {
+        devtree_note(s, "devtree: %s: virtio-mmio without a register window, skipped", s->path);
+        return 0;
+    }
+    if (r < 0)
+        return r == -ENXIO ? 0 : r;
+    v.irq = devtree_first_irq(s, node);
+    if (v.irq == 0) {
+        devtree_note(s, "devtree: %s: virtio-mmio without an interrupt, skipped", s->path);
+        return 0;
+    }
+    mi->virtio[mi->nvirtio++] = v;
+    return 0;
+}
+/* (end of blk) */
+
 /* First supported UART compatible, in the node's own order (most specific first). */
 static enum dt_uart_kind devtree_uart_kind(const struct fdt_prop *compat, const char **matched)
 {
@@ -490,6 +526,8 @@ static int devtree_device(struct dt_scan *s, int node, int depth)
         return devtree_uart(s, node, depth, kind, matched);
     if (fdt_prop_has_string(&compat, "riscv,plic0") || fdt_prop_has_string(&compat, "sifive,plic-1.0.0"))
         return devtree_plic(s, node, depth);
+    if (fdt_prop_has_string(&compat, "virtio,mmio"))
+        return devtree_virtio(s, node, depth);
     if (fdt_prop_has_string(&compat, "google,goldfish-rtc") && !s->mi->has_rtc && fdt_node_okay(&s->f, node)) {
         uint64_t size;
         s->mi->has_rtc = devtree_reg(s, depth, 0, &s->mi->rtc_base, &size) == 0;

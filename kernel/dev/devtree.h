@@ -41,6 +41,14 @@ struct dt_hart {
     int plic_s_context;                 /* PLIC context index for this hart's S-mode external irq (9), -1 if none */
 };
 
+/* -- blk -- */
+#define DT_MAX_VIRTIO 8                 /* QEMU virt has eight virtio-mmio transports */
+struct dt_virtio {
+    uint64_t base, size;                /* the transport's register window */
+    uint32_t irq;                       /* its PLIC source */
+};
+/* (end of blk) */
+
 struct machine_info {
     char model[64];
     struct dt_range mem[DT_MAX_MEM];    int nmem;        /* /memory* nodes (device_type "memory"), all reg entries */
@@ -54,6 +62,9 @@ struct machine_info {
     struct dt_hart harts[DT_MAX_HARTS]; int nharts;
     uint64_t dtb_size;                  /* header totalsize, so the kernel can reserve the blob */
     bool has_rtc; uint64_t rtc_base;    /* google,goldfish-rtc (QEMU virt): wall-clock time */
+    /* -- blk -- */
+    struct dt_virtio virtio[DT_MAX_VIRTIO]; int nvirtio; /* okay "virtio,mmio" nodes, DT order */
+    /* (end of blk) */
 };
 
 /* Parse the blob (reading at most maxlen bytes). Returns 0, or -EINVAL with a message in err.

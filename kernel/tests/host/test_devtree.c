@@ -99,6 +99,42 @@ static void test_qemu_virt(void)
     free(b.data);
 }
 
+/* -- blk -- */
+/* QEMU virt's eight transports, listed highest address first, IRQs 8 down to 1. */
+static void check_virt_virtio(void)
+{
+    int i;
+
+    CHECK_EQ(mi.nvirtio, 8);
+    for (i = 0; i < mi.nvirtio && i < DT_MAX_VIRTIO; i++) {
+        CHECK_EQ(mi.virtio[i].base, 0x10008000 - 0x1000 * (uint64_t)i);
+        CHECK_EQ(mi.virtio[i].size, 0x1000);
+        CHECK_EQ(mi.virtio[i].irq, 8 - i);
+    }
+}
+
+static void test_virtio_slots(void)
+{
+    int i;
+
+    CHECK_EQ(scan_file("qemu-virt-1.dtb"), 0);
+    check_virt_virtio();
+    CHECK_EQ(scan_file("virtio.dtb"), 0);
+    CHECK_EQ(mi.nvirtio, DT_MAX_VIRTIO);
+    CHECK_EQ(mi.virtio[0].base, 0x10008000);
+    CHECK_EQ(mi.virtio[0].irq, 8);
+    for (i = 1; i < DT_MAX_VIRTIO; i++) {       /* the broken and disabled nodes took no slot */
+        CHECK_EQ(mi.virtio[i].base, 0x20000000 + 0x1000 * (uint64_t)(i - 1));
+        CHECK_EQ(mi.virtio[i].irq, 20 + i - 1);
+    }
+    CHECK(has_note("/soc/virtio_mmio@10007000: virtio-mmio without a register window, skipped"));
+    CHECK(has_note("/soc/virtio_mmio@10006000: virtio-mmio without an interrupt, skipped"));
+    CHECK(has_note("/soc/virtio_mmio@10004000: virtio-mmio without a register window, skipped"));
+    CHECK(has_note("more than 8 virtio-mmio nodes, ignoring /soc/virtio_mmio@20007000 and later ones"));
+    CHECK(!strstr(err, "10005000"));            /* disabled: silently ignored */
+}
+/* (end of blk) */
+
 static void test_qemu_virt_1hart(void)
 {
     CHECK_EQ(scan_file("qemu-virt-1.dtb"), 0);
@@ -433,5 +469,6 @@ int main(void)
     RUN_TEST(test_errors_and_buffers);
     RUN_TEST(test_scan_truncated);
     RUN_TEST(test_scan_fuzz);
+    RUN_TEST(test_virtio_slots);        /* blk */
     CHECK_EXIT();
 }
