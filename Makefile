@@ -116,6 +116,13 @@ host-test:
 guest-test: all
 	@python3 scripts/qemu-test.py
 
+# -- fsverify -- the kill test with many kills (make test runs 3); CRASH_KILLS, CRASH_SEED
+CRASH_KILLS ?= 20
+crash: all
+	python3 scripts/crash-test.py --kills $(CRASH_KILLS) $(if $(CRASH_SEED),--seed $(CRASH_SEED))
+.PHONY: crash
+# (end of fsverify)
+
 clean:
 	rm -rf $(BUILD)
 
