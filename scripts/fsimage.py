@@ -75,7 +75,7 @@ def make_image(path: str, size_mib: int, block: int = 1024, sparse: bool = True,
         f.truncate(size_mib * MIB)
     args = ["mke2fs", "-q", "-F", "-t", "ext2", "-b", str(block)]
     if not sparse:
-        args += ["-O", "^sparse_super"]
+        args += ["-O", "^sparse_super,^resize_inode"]   # resize_inode needs sparse_super
     if inodes:
         args += ["-N", str(inodes)]
     tmp = None
