@@ -690,6 +690,13 @@ def main() -> int:
             print("qemu-test: unknown case %s (see --list)" % ", ".join(unknown), file=sys.stderr)
             return 2
         cases = [by_name[n] for n in args.case]
+    # -- fs -- until the ext2 driver is in the tree its cases are skipped (counted neither way)
+    if not os.path.isdir(os.path.join(ROOT, "kernel/fs/ext2")):
+        for c in cases:
+            if c.post is fs_post:
+                print("SKIP %s/%s: kernel/fs/ext2 is not in this tree" % (PREFIX, c.name))
+        cases = [c for c in cases if c.post is not fs_post]
+    # (end of fs)
 
     if shutil.which(QEMU) is None:
         print("FAIL guest: %s not found (install qemu-system-misc)" % QEMU)
