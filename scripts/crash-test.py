@@ -120,8 +120,8 @@ def main() -> int:
     ap.add_argument("--keep", action="store_true", help="keep build/crash/disk.img")
     args = ap.parse_args()
     os.chdir(ROOT)
-    if not os.path.isdir("kernel/fs/ext2"):
-        print("SKIP crash: kernel/fs/ext2 is not in this tree")
+    if not (os.path.isdir("kernel/fs/ext2") and os.path.exists("kernel/dev/virtio_blk.c")):
+        print("SKIP crash: ext2 or virtio-blk (kernel/fs/ext2, kernel/dev/virtio_blk.c) not in this tree")
         return 0
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(1 << 30)
     rng = random.Random(seed)
