@@ -14,6 +14,7 @@
 #include "lib/errno.h"
 #include "lib/kstring.h"
 #include "lib/printf.h"
+#include "fs/ext2/ext2.h"
 
 #define NMOUNT 32
 #define MS_MGC_MSK 0xffff0000UL
@@ -342,6 +343,10 @@ static const struct fs_type fs_types[] = {
     { .name = "proc", .magic = PROC_SUPER_MAGIC, .user = true, .fill = proc_fill, .statfs = proc_statfs },
     { .name = "devtmpfs", .magic = TMPFS_MAGIC, .user = true, .fill = devtmpfs_fill, .statfs = root_statfs,
       .show = devtmpfs_show },
+    /* -- ext2 -- */
+    { .name = "ext2", .magic = EXT2_SUPER_MAGIC, .user = true, .fill = ext2_fill, .statfs = ext2_statfs_hook,
+      .kill = ext2_kill },
+    /* (end of ext2) */
 };
 #define NFS_TYPES (sizeof fs_types / sizeof fs_types[0])
 

@@ -43,6 +43,7 @@
 #define TMPFS_MAGIC      0x01021994
 #define PROC_SUPER_MAGIC 0x9fa0
 #define PIPEFS_MAGIC     0x50495045
+#define EXT2_SUPER_MAGIC 0xEF53
 
 /* struct statfs on 64-bit Linux (120 bytes). */
 struct k_statfs {
