@@ -120,7 +120,11 @@ guest-test: all
 CRASH_KILLS ?= 20
 crash: all
 	python3 scripts/crash-test.py --kills $(CRASH_KILLS) $(if $(CRASH_SEED),--seed $(CRASH_SEED))
-.PHONY: crash
+# The ext2 libFuzzer target for FUZZ_TIME seconds (make test runs 45).
+FUZZ_TIME ?= 300
+fuzz:
+	FUZZ_TIME=$(FUZZ_TIME) sh scripts/fuzz.sh
+.PHONY: crash fuzz
 # (end of fsverify)
 
 clean:

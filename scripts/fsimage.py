@@ -9,7 +9,9 @@ scripts/bench.py (docs/testing.md, "File-system suite"):
   check_written(img)    debugfs reads back what fs_ext2 wrote and compares it with the pattern
   pattern(seed, off, n) the bytes of fs_pat() in fs_ext2.c
 
-Command line:  scripts/fsimage.py host-run PROG  runs a host build of fs_ext2 in a temp dir
+Command line:  scripts/fsimage.py fuzz-seeds DIR  writes the fuzzer's seed images;
+               scripts/fsimage.py check IMG  e2fsck -fn plus check_written on an image;
+               scripts/fsimage.py host-run PROG  runs a host build of fs_ext2 in a temp dir
 (with the seed tree) and prints its ok/not ok lines: the same program passes on Linux.
 """
 
@@ -89,6 +91,34 @@ def make_image(path: str, size_mib: int, block: int = 1024, sparse: bool = True,
         if tmp:
             shutil.rmtree(tmp)
     return path
+
+
+def make_fuzz_seeds(d: str) -> List[str]:
+    """Small images for the fuzzer (kernel/tests/fuzz/fuzz_ext2.c): 1 KiB blocks with and without
+    sparse_super, 4 KiB blocks; a directory chain, a file past the direct blocks, fast and slow
+    symlinks."""
+    os.makedirs(d, exist_ok=True)
+    tree = tempfile.mkdtemp(prefix="fuzzseed-")
+    try:
+        os.makedirs(os.path.join(tree, "a", "b"))
+        with open(os.path.join(tree, "a", "b", "f"), "wb") as f:
+            f.write(pattern(1, 0, 3000))
+        with open(os.path.join(tree, "big"), "wb") as f:
+            f.write(pattern(2, 0, 70000))
+        os.symlink("a/b/f", os.path.join(tree, "l"))
+        os.symlink("x" * 100, os.path.join(tree, "slow"))
+        out = []
+        for name, kib, bs, opts in (("1k", 256, 1024, []), ("1k-nosparse", 256, 1024, ["-O", "^sparse_super,^resize_inode"]),
+                                    ("4k", 512, 4096, [])):
+            p = os.path.join(d, name + ".img")
+            with open(p, "wb") as f:
+                f.truncate(kib * 1024)
+            subprocess.run(["mke2fs", "-q", "-F", "-t", "ext2", "-b", str(bs), "-N", "32"] + opts + ["-d", tree, p],
+                           check=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+            out.append(p)
+        return out
+    finally:
+        shutil.rmtree(tree)
 
 
 def e2fsck_clean(img: str) -> List[str]:
@@ -243,6 +273,9 @@ def host_run(prog: str) -> int:
 if __name__ == "__main__":
     if len(sys.argv) == 3 and sys.argv[1] == "host-run":
         sys.exit(host_run(sys.argv[2]))
+    if len(sys.argv) == 3 and sys.argv[1] == "fuzz-seeds":
+        print("\n".join(make_fuzz_seeds(sys.argv[2])))
+        sys.exit(0)
     if len(sys.argv) == 3 and sys.argv[1] == "check":
         problems = e2fsck_clean(sys.argv[2]) + check_written(sys.argv[2])
         print("\n".join(problems) or "clean")
