@@ -9,7 +9,8 @@ gcc-riscv64-linux-gnu libc6-dev-riscv64-cross
 libc6-riscv64-cross libgcc-s1-riscv64-cross
 qemu-system-misc opensbi device-tree-compiler
 u-boot-qemu u-boot-tools gdb-multiarch
-dosfstools mtools"
+dosfstools mtools
+e2fsprogs clang"
 
 missing=""
 for p in $PKGS; do

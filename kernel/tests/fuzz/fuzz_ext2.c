@@ -1,4 +1,4 @@
-// SOURCES: kernel/fs/ext2/super.c kernel/fs/ext2/alloc.c kernel/fs/ext2/inode.c kernel/fs/ext2/dir.c kernel/fs/ext2/ops.c kernel/fs/bcache.c kernel/mm/pagecache.c kernel/mm/page.c
+// SOURCES: kernel/fs/ext2/*.c kernel/fs/bcache.c kernel/mm/pagecache.c kernel/mm/page.c
 /* libFuzzer target for ext2 (scripts/fuzz.sh, docs/testing.md "The fuzzer"): the input is a disk
  * image held in memory behind a struct blkdev; ext2_mount it, walk every directory, stat every
  * inode, read every file and symlink, try a create/write/unlink, sync and unmount. Any sanitizer
