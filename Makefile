@@ -95,9 +95,15 @@ MEM       ?= 256M
 BOOTARGS  ?=
 QEMU_VIRT := $(QEMU) -machine virt -m $(MEM) -smp $(SMP) -nographic -bios default \
              -kernel $(BUILD)/kernel.bin
+# -- blk -- : make run attaches build/disk.img (ext2, made once by scripts/mkdiskimg.py) as
+# /dev/vda; init mounts it at /home. DISK= names another image, DISK= (empty) attaches none.
+DISK      ?= $(BUILD)/disk.img
+DISK_ARGS  = $(if $(DISK),-drive file=$(DISK),format=raw,if=none,id=d0 -device virtio-blk-device,drive=d0)
+# (end of blk)
 run: deps
 	$(MAKE) all
-	$(QEMU_VIRT) $(if $(BOOTARGS),-append "$(BOOTARGS)") $(QEMU_EXTRA)
+	$(if $(DISK),python3 scripts/mkdiskimg.py $(DISK))
+	$(QEMU_VIRT) $(if $(BOOTARGS),-append "$(BOOTARGS)") $(DISK_ARGS) $(QEMU_EXTRA)
 
 # QEMU waits for the debugger on :1234; gdb loads the kernel's symbols (see docs/debugging.md).
 gdb: deps

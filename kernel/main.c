@@ -9,6 +9,7 @@
 #include "dev/irq.h"
 #include "dev/tty.h"
 #include "dev/memdev.h"
+#include "dev/virtio_blk.h"
 #include "proc/proc.h"
 #include "proc/sched.h"
 #include "lib/cmdline.h"
@@ -83,6 +84,8 @@ static void boot_init_files(const struct machine_info *mi)
     if (!irq_init(mi, this_cpu()->hartid))
         kprintf("rvix: no usable interrupt controller; console input is polled\n");
     tty_init();
+    virtio_blk_init(mi);        /* blk: disks, then their /dev nodes */
+    rootfs_add_blkdevs();
 }
 
 /* spawn=/a,/b starts several programs side by side; otherwise init= (default /init) runs alone. */

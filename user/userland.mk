@@ -16,7 +16,8 @@ USERLAND_BOX_DEPS := $(USERLAND_BOX_SRCS) $(wildcard user/box/*.h)
 # Every name box answers to (box with no arguments prints the same list).
 USERLAND_TOOLS := [ basename cat chmod clear cp date dirname echo env false free grep head \
                   kill ln ls mkdir mv poweroff ps pwd reboot rm rmdir seq sleep stat sync \
-                  tail tee test touch true uname uptime wc yes
+                  tail tee test touch true uname uptime wc yes \
+                  dd mount umount df
 
 USERLAND_BINS      := $(USERLAND_DIR)/init $(USERLAND_DIR)/sh $(USERLAND_DIR)/box
 USERLAND_HOST_BINS := $(USERLAND_HOST_DIR)/init $(USERLAND_HOST_DIR)/sh $(USERLAND_HOST_DIR)/box

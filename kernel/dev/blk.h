@@ -40,6 +40,12 @@ struct blkdev_ops {
     /* Queue r on the device and return at once; the driver completes it later (or at once,
      * with status set, if it cannot start it). Never sleeps. */
     void (*submit)(struct blkdev *d, struct blk_req *r);
+    /* Complete what the device has finished without waiting for its interrupt (blk_wait at
+     * boot, before any process can sleep). */
+    void (*poll)(struct blkdev *d);
+    /* A request timed out: stop the device, fail everything queued with -EIO, fail later
+     * requests at once. */
+    void (*abort)(struct blkdev *d);
 };
 
 struct blkdev {
@@ -69,6 +75,15 @@ int blk_wait(struct blk_req *r);
 int blk_rw(struct blkdev *d, enum blk_op op, uint64_t off, void *buf, size_t len);
 /* Ask the device to make written data durable (no-op without has_flush). */
 int blk_flush(struct blkdev *d);
+
+/* Drivers: r is finished with status (0 or -errno): counts it, sets done, calls r->end and
+ * wakes blk_wait. */
+void blk_complete(struct blk_req *r, int status);
+/* The S_IFBLK file operations of /dev/vdX (read, write, ioctl; registered per rdev). */
+uint64_t blk_size_bytes(uint32_t rdev);
+int blk_fsync_rdev(uint32_t rdev);
+/* /proc/diskstats-like text: one line per device. */
+size_t blk_stats_format(char *buf, size_t n);
 
 /* Counters for /proc/counters and make bench. */
 struct blk_stats { uint64_t reads, writes, flushes, errors, sectors_read, sectors_written; };

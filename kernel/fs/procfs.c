@@ -2,6 +2,7 @@
  * cmdline, exe}. Inodes are made on lookup and freed on last use; a file's text is generated
  * when it is opened, in the formats Linux uses, so ps and glibc read them unchanged. */
 #include "fs/procfs.h"
+#include "dev/blk.h"
 #include "mm/kmalloc.h"
 #include "mm/page.h"
 #include "mm/pagecache.h"
@@ -456,7 +457,10 @@ static size_t procfs_generate(struct procfs_info *pi, char *buf, size_t n)
     if (pi->kind == PN_CPUINFO)
         return procfs_cpuinfo(buf, n);
     if (pi->kind == PN_COUNTERS)
-        return kstats_format(buf, n);
+    {
+        size_t k = kstats_format(buf, n);
+        return k + blk_stats_format(buf + k, n - k);    /* blk: per-disk counters */
+    }
     if (pi->kind == PN_TRACE)
         return trace_format(buf, n);
     if (pi->kind == PN_SYSCTL)

@@ -9,6 +9,7 @@
 #include "lib/kstring.h"
 #include "lib/panic.h"
 #include "dev/console.h"
+#include "dev/blk.h"
 
 static struct inode *rootfs_mkdir(struct inode *root, const char *name)
 {
@@ -39,6 +40,23 @@ static void rootfs_make_dev(struct inode *root)
     rootfs_mknod(dev, "urandom", MKDEV(1, 9), 0666);
     inode_put(dev);
 }
+
+/* -- blk -- */
+/* /dev/<name> for every registered disk and partition (S_IFBLK, 0660). */
+void rootfs_add_blkdevs(void)
+{
+    struct inode *dev;
+    if (vfs_lookup(NULL, "/dev", LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &dev))
+        return;
+    for (int i = 0; i < blk_count(); i++) {
+        struct blkdev *d = blk_at(i);
+        struct inode *ino;
+        if (dev->iops->create(dev, d->name, strlen(d->name), S_IFBLK | 0660, d->rdev, &ino) == 0)
+            inode_put(ino);
+    }
+    inode_put(dev);
+}
+/* (end of blk) */
 
 static bool rootfs_unpack(const void *blob, size_t len, struct inode *root, const char *what)
 {

@@ -7,5 +7,9 @@
 
 /* A ramfs root filled from the first acceptable archive, /dev with the device nodes, /proc. */
 void rootfs_init(const void *loader_initrd, size_t loader_len);
+/* -- blk -- */
+/* Add /dev/vda... for the disks blk_register knows (after the drivers probed). */
+void rootfs_add_blkdevs(void);
+/* (end of blk) */
 
 #endif

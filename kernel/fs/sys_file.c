@@ -5,6 +5,7 @@
 #include "proc/thread.h"
 #include "proc/sched.h"
 #include "fs/vfs.h"
+#include "dev/blk.h"
 #include "fs/fdtable.h"
 #include "fs/pipe.h"
 #include "fs/mount.h"
@@ -245,9 +246,9 @@ SYSCALL(openat)
     else if (S_ISDIR(ino->mode) && (acc != O_RDONLY || (flags & O_CREAT)))
         err = -EISDIR;
     else if ((acc != O_RDONLY || (flags & O_TRUNC)) && !(flags & O_PATH) && !S_ISCHR(ino->mode) &&
-             !S_ISFIFO(ino->mode) && mount_check_write(ino))
+             !S_ISBLK(ino->mode) && !S_ISFIFO(ino->mode) && mount_check_write(ino))
         err = -EROFS;
-    else if (S_ISCHR(ino->mode) && !(flags & O_PATH) && mount_nodev(ino))
+    else if ((S_ISCHR(ino->mode) || S_ISBLK(ino->mode)) && !(flags & O_PATH) && mount_nodev(ino))
         err = -EACCES;
     else if ((flags & O_TRUNC) && acc != O_RDONLY && S_ISREG(ino->mode))
         err = ino->iops && ino->iops->truncate ? ino->iops->truncate(ino, 0) : -EINVAL;
@@ -340,7 +341,7 @@ static long io_positioned(uint64_t fd, uint64_t buf, uint64_t n, int64_t pos, bo
         return -EBADF;
     if (pos < 0)
         return -EINVAL;
-    if (!S_ISREG(f->inode->mode))
+    if (!S_ISREG(f->inode->mode) && !S_ISBLK(f->inode->mode))
         return -ESPIPE;
     uint64_t saved = f->off;
     uint32_t flags = f->flags;
@@ -372,7 +373,7 @@ static long io_vector_at(const uint64_t a[6], bool writing, bool v2)
         return io_vector(a[0], a[1], a[2], writing, -1);
     if (pos < 0)
         return -EINVAL;
-    if (!S_ISREG(f->inode->mode))
+    if (!S_ISREG(f->inode->mode) && !S_ISBLK(f->inode->mode))
         return -ESPIPE;
     uint32_t flags = f->flags;
     f->flags &= ~(uint32_t)O_APPEND;
@@ -404,7 +405,7 @@ SYSCALL(lseek)
     switch (a[2]) {
     case SEEK_SET: base = 0; break;
     case SEEK_CUR: base = (int64_t)f->off; break;
-    case SEEK_END: base = (int64_t)f->inode->size; break;
+    case SEEK_END: base = (int64_t)(S_ISBLK(m) ? blk_size_bytes(f->inode->rdev) : f->inode->size); break;
     default: return -EINVAL;
     }
     if ((off > 0 && base > INT64_MAX - off) || base + off < 0)
@@ -672,7 +673,7 @@ SYSCALL(mknodat)
     uint32_t mode = (uint32_t)a[2], type = mode & S_IFMT;
     if (type == 0)
         type = S_IFREG;
-    if (type != S_IFREG && type != S_IFCHR && type != S_IFIFO)
+    if (type != S_IFREG && type != S_IFCHR && type != S_IFBLK && type != S_IFIFO)
         return -EINVAL;
     return name_op_create(a[0], a[1], type | (mode & 07777 & ~current()->umask), (uint32_t)a[3]);
 }
@@ -1160,6 +1161,8 @@ SYSCALL(fsync)
     /* Dirty page-cache pages go to the file system's writepage (none for ramfs). */
     if (S_ISREG(mode) && pagecache_sync(f->inode, 0, PAGECACHE_MAX_PAGES))
         return -EIO;
+    if (S_ISBLK(mode))
+        return blk_fsync_rdev(f->inode->rdev);      /* blk */
     return 0;
 }
 

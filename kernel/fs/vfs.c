@@ -122,6 +122,28 @@ const struct file_ops *chardev_ops(uint32_t rdev)
     return NULL;
 }
 
+/* -- blk -- */
+#define NBLOCKDEV 32
+static struct { uint32_t rdev; const struct file_ops *fops; } blockdevs[NBLOCKDEV];
+static int nblockdevs;
+
+void blockdev_register(uint32_t rdev, const struct file_ops *fops)
+{
+    if (nblockdevs < NBLOCKDEV) {
+        blockdevs[nblockdevs].rdev = rdev;
+        blockdevs[nblockdevs++].fops = fops;
+    }
+}
+
+const struct file_ops *blockdev_ops(uint32_t rdev)
+{
+    for (int i = 0; i < nblockdevs; i++)
+        if (blockdevs[i].rdev == rdev)
+            return blockdevs[i].fops;
+    return NULL;
+}
+/* (end of blk) */
+
 struct file *file_open_inode(struct inode *ino, uint32_t flags, int *err)
 {
     struct file *f = kmalloc(sizeof *f);
@@ -132,8 +154,9 @@ struct file *file_open_inode(struct inode *ino, uint32_t flags, int *err)
     f->refs = 1;
     f->inode = inode_get(ino);
     f->flags = flags & ~(uint32_t)(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC);
-    f->ops = S_ISCHR(ino->mode) ? chardev_ops(ino->rdev) : ino->fops;
-    if (S_ISCHR(ino->mode) && !f->ops) {
+    f->ops = S_ISCHR(ino->mode) ? chardev_ops(ino->rdev) :
+             S_ISBLK(ino->mode) ? blockdev_ops(ino->rdev) : ino->fops;
+    if ((S_ISCHR(ino->mode) || S_ISBLK(ino->mode)) && !f->ops) {
         *err = -ENXIO;
         inode_put(ino);
         kfree(f);

@@ -171,5 +171,10 @@ int vfs_read_all(struct inode *ino, const void **data, size_t *size, bool *owned
 #define MKDEV(ma, mi) (((ma) << 8) | (mi))
 void chardev_register(uint32_t rdev, const struct file_ops *fops);
 const struct file_ops *chardev_ops(uint32_t rdev);
+/* -- blk -- */
+/* Block devices (S_IFBLK inodes), by rdev, as the character devices. */
+void blockdev_register(uint32_t rdev, const struct file_ops *fops);
+const struct file_ops *blockdev_ops(uint32_t rdev);
+/* (end of blk) */
 
 #endif

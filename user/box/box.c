@@ -25,6 +25,8 @@ static const struct {
     {"tee", tool_tee},        {"test", tool_test},         {"touch", tool_touch},
     {"true", tool_true},      {"uname", tool_uname},       {"uptime", tool_uptime},
     {"wc", tool_wc},          {"yes", tool_yes},
+    {"dd", tool_dd},          {"mount", tool_mount},       {"umount", tool_umount},
+    {"df", tool_df},
 };
 
 static int list_tools(void)

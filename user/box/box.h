@@ -43,5 +43,6 @@ TOOL(ln); TOOL(ls); TOOL(mkdir); TOOL(mv); TOOL(poweroff); TOOL(ps); TOOL(pwd);
 TOOL(reboot); TOOL(rm); TOOL(rmdir); TOOL(seq); TOOL(sleep); TOOL(stat); TOOL(sync);
 TOOL(tail); TOOL(tee); TOOL(test); TOOL(touch); TOOL(true); TOOL(uname); TOOL(uptime);
 TOOL(wc); TOOL(yes);
+TOOL(dd); TOOL(mount); TOOL(umount); TOOL(df);    /* disk.c */
 
 #endif

@@ -105,6 +105,14 @@ bool arch_hwprobe(int64_t key, uint64_t *value);        /* riscv_hwprobe: false 
 void arch_icache_flush_local(void);                     /* fence.i on this hart */
 void arch_icache_flush_all(void);                       /* fence + fence.i on every hart, waited for */
 
+/* -- blk -- */
+/* Ordering between memory shared with a device (virtqueues) and its registers: the driver
+ * fills descriptors before publishing an index, and reads a used entry only after its index. */
+static inline void arch_dma_wmb(void) { __asm__ volatile("fence ow, ow" ::: "memory"); }
+static inline void arch_dma_rmb(void) { __asm__ volatile("fence ir, ir" ::: "memory"); }
+static inline void arch_dma_mb(void) { __asm__ volatile("fence iorw, iorw" ::: "memory"); }
+/* (end of blk) */
+
 /* Power (sbi.c). */
 __attribute__((noreturn)) void arch_power_off(bool failure);
 __attribute__((noreturn)) void arch_reboot(void);
