@@ -199,5 +199,7 @@ struct mount;
 int ext2_fill(struct mount *m, const char *source, char *opts);
 void ext2_statfs_hook(struct mount *m, struct k_statfs *st);
 void ext2_kill(struct mount *m);
+int ext2_remount(struct mount *m, char *opts);
+int ext2_sync_hook(struct mount *m);
 
 #endif
