@@ -86,11 +86,15 @@ def main() -> int:
     for op in ("seq-write", "seq-read", "create"):
         fmt = lambda r: "%.1f %s" % (r[0], r[1]) if r else "(no result)"
         rows.append("| %s | %s | %s |" % (op, fmt(g.get(op)), fmt(h.get(op))))
-    fstype = subprocess.run(["stat", "-f", "-c", "%T", tempfile.gettempdir()], stdout=subprocess.PIPE).stdout.decode().strip()
+    # df names ext4 as ext4 (stat -f says "ext2/ext3" for the whole family).
+    fstype = subprocess.run(["df", "--output=fstype", tempfile.gettempdir()],
+                            stdout=subprocess.PIPE).stdout.decode().split()[-1]
     text = "\n".join(["", "### File system (%s)" % time.strftime("%Y-%m-%d"), "",
                       "scripts/fsbench.py (`make bench`): 32 MiB in 64 KiB writes + fsync; the same read "
                       "back (guest: after umount+mount, cold; host: warm page cache); 1000 100-byte files + "
-                      "sync. Guest: 128 MiB ext2, 4 KiB blocks, virtio-blk. Host: a temp dir on its %s." % fstype,
+                      "sync. Guest: 128 MiB ext2, 4 KiB blocks, virtio-blk (raw image file, one hart, TCG). "
+                      "Host: the same program built natively, in a temp dir on its own %s. "
+                      "Reproduce: `make bench` or `python3 scripts/bench.py --fs`." % fstype,
                       ""] + rows + [""] + ["- problem: %s" % p for p in problems]) + "\n"
     print(text)
     with open("build/bench/fs.md", "w") as f:
