@@ -144,6 +144,8 @@ def main() -> int:
             for name, length, ck in synced:
                 durable[name] = (length, ck)
             p = subprocess.run(["e2fsck", "-fy", img], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+            with open(os.path.join(WORK, "round%d.fsck" % n), "wb") as f:     # what the repair fixed
+                f.write(p.stdout)
             if p.returncode >= 4:
                 tail = p.stdout.decode("utf-8", "replace").strip().splitlines()[-5:]
                 why.append("e2fsck -fy exited %d: %s" % (p.returncode, " | ".join(tail)))
