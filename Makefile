@@ -122,7 +122,18 @@ host-test:
 guest-test: all
 	@python3 scripts/qemu-test.py
 
+# -- fsverify -- the kill test with many kills (make test runs 3); CRASH_KILLS, CRASH_SEED
+CRASH_KILLS ?= 20
+crash: all
+	python3 scripts/crash-test.py --kills $(CRASH_KILLS) $(if $(CRASH_SEED),--seed $(CRASH_SEED))
+# The ext2 libFuzzer target for FUZZ_TIME seconds (make test runs 45).
+FUZZ_TIME ?= 300
+fuzz:
+	FUZZ_TIME=$(FUZZ_TIME) sh scripts/fuzz.sh
+.PHONY: crash fuzz
+# (end of fsverify)
+
 clean:
 	rm -rf $(BUILD)
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD) -name '*.d' -type f 2>/dev/null)

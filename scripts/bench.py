@@ -668,6 +668,7 @@ def main() -> int:
     ap.add_argument("--skip-host", action="store_true", help="full suite: no host run")
     ap.add_argument("--skip-boot", action="store_true", help="full suite: no boot-cost measurement")
     ap.add_argument("--verbose", "-v", action="store_true")
+    ap.add_argument("--fs", action="store_true", help="only the file-system benchmark (scripts/fsbench.py)")
     args = ap.parse_args()
     os.chdir(ROOT)
     os.makedirs(OUT_DIR, exist_ok=True)
@@ -681,7 +682,12 @@ def main() -> int:
         return smoke(args.verbose)
     if args.trapflow:
         return trapflow(args.verbose)
-    return full(args)
+    # -- fsverify -- ext2 on virtio-blk vs the host (scripts/fsbench.py)
+    if args.fs:
+        return subprocess.call([sys.executable, "scripts/fsbench.py", "--append"])
+    r = full(args)
+    return subprocess.call([sys.executable, "scripts/fsbench.py", "--append"]) or r
+    # (end of fsverify)
 
 
 if __name__ == "__main__":

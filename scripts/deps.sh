@@ -10,7 +10,7 @@ libc6-riscv64-cross libgcc-s1-riscv64-cross
 qemu-system-misc opensbi device-tree-compiler
 u-boot-qemu u-boot-tools gdb-multiarch
 dosfstools mtools
-e2fsprogs"
+e2fsprogs clang"
 
 missing=""
 for p in $PKGS; do

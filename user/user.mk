@@ -34,6 +34,11 @@ $(BUILD)/user/glibc/%: user/%.c
 # libpthread inside libc; -pthread also defines _REENTRANT).
 $(BUILD)/user/glibc/tests/threads $(BUILD)/user/glibc/tests/threadsem $(BUILD)/user/glibc/tests/futex_ops: GCFLAGS += -pthread
 
+# -- fsverify -- fs_ext2 is linked dynamically (ld.so and libc.so.6 are in /lib): a static
+# copy would push the initramfs past the 32 MiB image limit.
+$(BUILD)/user/glibc/tests/fs_ext2: GCFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -MMD -MP
+# (end of fsverify)
+
 # rwx has only read+write+execute PT_LOADs, as some course suites ship (scripts/mkrwx.py).
 $(BUILD)/user/glibc/tests/rwx: user/tests/rwx.c scripts/mkrwx.py
 	@mkdir -p $(dir $@)
@@ -84,6 +89,9 @@ $(INITRAMFS): $(UPROGS) $(GPROGS) $(BENCH_PROGS) $(BADELF)
 	@$(call dyn-install,$(ROOTFS))
 	@if [ -n "$(strip $(BENCH_PROGS))" ]; then mkdir -p $(ROOTFS)/bench && \
 	  for p in $(BENCH_PROGS); do $(USTRIP) -o $(ROOTFS)/bench/$$(basename $$p) $$p || exit 1; done; fi
+	@# -- fsverify -- one binary, three modes chosen by name (user/tests/fs_ext2.c)
+	@ln -s fs_ext2 $(ROOTFS)/tests/fs_crash && ln -s fs_ext2 $(ROOTFS)/tests/fs_bench
+	@# (end of fsverify)
 	@chmod -R u=rwX,go=rX $(ROOTFS) && find $(ROOTFS) -exec touch -h -d @0 {} +
 	@cd $(ROOTFS) && find . -mindepth 1 | sed 's|^\./||' | LC_ALL=C sort | \
 	  cpio -o -H newc --quiet --reproducible -R 0:0 > $(abspath $@).tmp
