@@ -4,8 +4,10 @@
 #include "fs/flusher.h"
 #include "fs/mount.h"
 #include "proc/kthread.h"
+#include "proc/proc.h"
 #include "proc/sched.h"
 #include "dev/console.h"
+#include "lib/errno.h"
 #include "arch.h"
 
 static struct { bool started; uint64_t rounds; } flusher;
@@ -28,8 +30,11 @@ void flusher_start(void)
 {
     if (flusher.started)
         return;
-    flusher.started = kthread_start("kflushd", flusher_main, NULL) != NULL;
-    if (!flusher.started)
+    struct proc *p = kthread_start("kflushd", flusher_main, NULL);
+    flusher.started = p != NULL;
+    if (p)
+        kprintf("flusher: kflushd started (pid %d)\n", p->pid);
+    else
         kprintf("flusher: no process slot: dirty data is written only by sync and umount\n");
 }
 

@@ -10,7 +10,7 @@ static struct { void (*fn)(void *); void *arg; bool used; } kthreads[NPROC];
 
 bool kthread_is(const struct proc *p)
 {
-    return p->slot >= 0 && p->slot < NPROC && kthreads[p->slot].used && !p->mm;
+    return p->slot >= 0 && p->slot < NPROC && kthreads[p->slot].used;
 }
 
 void kthread_clear_signals(void)
