@@ -484,6 +484,13 @@ static void write_image(const char *name)
     CHECK_EQ(root->iops->unlink(root, "filler", 6, false), 0);
     inode_put(full);
     inode_put(d);
+    /* remount read-only: clean on disk, changes refused; then read-write again */
+    CHECK_EQ(ext2_set_readonly(fs, true), 0);
+    CHECK(fs->sb.s_state & EXT2_VALID_FS);
+    struct inode *ro = NULL;
+    CHECK_EQ(root->iops->create(root, "nope", 4, S_IFREG | 0644, 0, &ro), -EROFS);
+    CHECK_EQ(ext2_set_readonly(fs, false), 0);
+    CHECK(!(fs->sb.s_state & EXT2_VALID_FS));
     CHECK_EQ(ext2_sync(fs), 0);
     inode_put(root);
     ext2_unmount(fs);
@@ -491,6 +498,9 @@ static void write_image(const char *name)
     CHECK_EQ(bcache_stats().bufs, 0);
     fflush(img_file);
     CHECK(fsck_clean(scratch));
+    struct ext2_super sb;
+    CHECK_EQ(pread(img_fd, &sb, sizeof sb, 1024), (long)sizeof sb);
+    CHECK(sb.s_state & EXT2_VALID_FS);     /* umount marked it clean */
     /* mount again and read it all back */
     fs = NULL;
     CHECK_EQ(ext2_mount(&disk, true, 7, &fs), 0);
