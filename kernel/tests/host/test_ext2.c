@@ -550,6 +550,32 @@ static void write_image(const char *name)
     unlink(scratch);
 }
 
+static void test_read_rev0(void) { read_image("ext2-rev0.img"); }
+static void test_write_rev0(void) { write_image("ext2-rev0.img"); }
+
+/* An unknown read-only-compatible feature: the mount succeeds, read-only. */
+static void test_unknown_ro_compat(void)
+{
+    char scratch[] = "/tmp/test_ext2_XXXXXX";
+    int fd = mkstemp(scratch);
+    close(fd);
+    CHECK(disk_open("ext2-1k.img", scratch));
+    uint32_t ro = 0x3 | 0x400;     /* sparse_super, large_file + one we do not know */
+    CHECK_EQ(pwrite(img_fd, &ro, 4, 1024 + 100), 4);
+    struct ext2_fs *fs = NULL;
+    CHECK_EQ(ext2_mount(&disk, false, 7, &fs), 0);
+    CHECK(fs && fs->readonly);
+    if (fs) {
+        struct inode *root, *n = NULL;
+        CHECK_EQ(ext2_root(fs, &root), 0);
+        CHECK_EQ(root->iops->create(root, "x", 1, S_IFREG | 0644, 0, &n), -EROFS);
+        inode_put(root);
+        ext2_unmount(fs);
+    }
+    disk_close();
+    unlink(scratch);
+}
+
 static void test_write_1k(void) { write_image("ext2-1k.img"); }
 static void test_write_4k(void) { write_image("ext2-4k.img"); }
 static void test_write_1k_nosparse(void) { write_image("ext2-1k-nosparse.img"); }
@@ -576,6 +602,9 @@ int main(void)
     RUN_TEST(test_write_4k);
     RUN_TEST(test_write_1k_nosparse);
     RUN_TEST(test_write_4k_nosparse);
+    RUN_TEST(test_read_rev0);
+    RUN_TEST(test_write_rev0);
+    RUN_TEST(test_unknown_ro_compat);
     RUN_TEST(test_corrupt);
     RUN_TEST(test_corrupt_dir_and_inode);
     free(arena);
