@@ -10,13 +10,19 @@
 #include "lib/kstring.h"
 #include "arch.h"
 
+/* Under the instance lock: a name found while an unlink sleeps half-way would otherwise
+ * lead to an inode that is being freed. */
 static int ext2_lookup(struct inode *dir, const char *name, size_t len, struct inode **out)
 {
+    struct ext2_fs *fs = ext2_node(dir)->fs;
     uint32_t ino;
+    ext2_lock(fs);
     int err = ext2_dir_find(dir, name, len, &ino);
+    if (!err)
+        err = ext2_iget(fs, ino, out);
+    ext2_unlock(fs);
     if (err)
         return err;
-    err = ext2_iget(ext2_node(dir)->fs, ino, out);
     if (!err && S_ISDIR((*out)->mode) && !(*out)->parent)
         (*out)->parent = inode_get(dir);    /* ".." for the VFS; released with the child */
     return err;
