@@ -503,6 +503,12 @@ static long ext2_write(struct file *f, struct uio *u, size_t n, uint64_t *off)
     return (long)done;
 }
 
+/* st_blocks: i_blocks, the 512-byte units of data, indirect and xattr blocks (holes take none). */
+static uint64_t ext2_stat_blocks(struct inode *ino)
+{
+    return ext2_node(ino)->blocks;
+}
+
 const struct inode_ops ext2_iops = {
     .lookup = ext2_lookup,
     .create = ext2_create,
@@ -513,6 +519,7 @@ const struct inode_ops ext2_iops = {
     .truncate = ext2_truncate,
     .writepage = ext2_writepage,
     .fsync = ext2_fsync,
+    .stat_blocks = ext2_stat_blocks,
     .readlink = ext2_readlink,
     .readdir = ext2_readdir,
     .release = ext2_release,
