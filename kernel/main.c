@@ -12,6 +12,7 @@
 #include "dev/virtio_blk.h"
 #include "proc/proc.h"
 #include "proc/sched.h"
+#include "fs/flusher.h"
 #include "lib/cmdline.h"
 #include "lib/kstring.h"
 #include "lib/panic.h"
@@ -186,6 +187,10 @@ void kmain(uint64_t hartid, uint64_t dtb_pa)
     kprintf("rvix: %u hart%s running\n", cpu_count, cpu_count == 1 ? "" : "s");
     kernel_lock_acquire();
     boot_start_processes(machine.bootargs);
+    /* -- flusher -- normally started by the first disk mount; flusher=1 starts it at boot
+     * (after init took pid 1) so tests can run any program beside a kernel thread. */
+    if (cmdline_get_ulong(machine.bootargs, "flusher", 0))
+        flusher_start();
     kernel_lock_release();
     sched_boot_done();
     sched_loop();

@@ -279,6 +279,13 @@ CASES = [
          about="reboot(RB_POWER_OFF) with another process alive: QEMU exits at once"),
     # 1.5 s on 1-3 harts, about 50 s with -smp 4 on a 2-core host (128 slots under the big
     # kernel lock; 3.4 s with 64 slots): see issue 10's note.
+    # -- flusher -- the write-back kernel thread beside ordinary programs: they still exit,
+    # are waited for and signalled (kill(-1) skips nothing it should hit), and the machine
+    # still powers off when the last user process ends.
+    Case("k-flusher", spawn("/tests/wait", "/tests/pgrp") + " flusher=1", 37 + 21, timeout=60,
+         expect=[r"^flusher: kflushd started \(pid \d+\)$", r"no processes left, powering off"],
+         about="a kernel thread (kflushd) runs beside processes without changing wait/kill/power-off"),
+    # (end of flusher)
     Case("g-forkbomb", spawn("/tests/forkbomb"), 5, timeout=150,
          about="bounded fork bomb: EAGAIN, recovery, free memory back to its level"),
     Case("g-execloop", spawn("/tests/execloop"), 4, timeout=90,

@@ -2,6 +2,7 @@
  * (vfs_mount), the types mount(2) can make (ramfs, tmpfs, proc, devtmpfs; rootfs at boot),
  * MS_REMOUNT and per-mount flags, umount2 with busy checks and MNT_DETACH, statfs. */
 #include "fs/mount.h"
+#include "fs/flusher.h"
 #include "fs/ramfs.h"
 #include "fs/procfs.h"
 #include "fs/fdtable.h"
@@ -406,6 +407,8 @@ static int mount_attach(struct mount *m, const struct fs_type *t, struct inode *
     }
     m->point = inode_get(dir);
     kstrlcpy(m->source, source ? source : "none", sizeof m->source);
+    if (t->sync)
+        flusher_start();    /* -- flusher: write-back every few seconds from now on -- */
     return 0;
 }
 

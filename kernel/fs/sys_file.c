@@ -536,6 +536,14 @@ struct k_stat {
 };
 _Static_assert(sizeof(struct k_stat) == 128, "struct stat is 128 bytes on riscv64");
 
+/* st_blocks: what the file system says the file occupies, else its size in 512-byte units. */
+static uint64_t vfs_stat_blocks(struct inode *ino)
+{
+    if (ino->iops && ino->iops->stat_blocks)
+        return ino->iops->stat_blocks(ino);
+    return (ino->size + 511) / 512;
+}
+
 static int stat_out(struct inode *ino, uint64_t ubuf)
 {
     struct k_stat st;
@@ -549,7 +557,7 @@ static int stat_out(struct inode *ino, uint64_t ubuf)
     st.st_rdev = ino->rdev;
     st.st_size = (int64_t)ino->size;
     st.st_blksize = 4096;
-    st.st_blocks = (int64_t)((ino->size + 511) / 512);
+    st.st_blocks = (int64_t)vfs_stat_blocks(ino);
     st.st_atime = ino->atime_ns / 1000000000;
     st.st_atime_nsec = ino->atime_ns % 1000000000;
     st.st_mtime = ino->mtime_ns / 1000000000;
@@ -1247,7 +1255,7 @@ SYSCALL(statx)
     sx.mode = (uint16_t)ino->mode;
     sx.ino = ino->ino;
     sx.size = ino->size;
-    sx.blocks = (ino->size + 511) / 512;
+    sx.blocks = vfs_stat_blocks(ino);
     statx_ts(&sx.atime, ino->atime_ns);
     statx_ts(&sx.mtime, ino->mtime_ns);
     statx_ts(&sx.ctime, ino->ctime_ns);

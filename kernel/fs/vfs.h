@@ -98,6 +98,9 @@ struct inode_ops {
     /* Optional: fsync/fdatasync: the file's dirty pages, its inode and the metadata it needs
      * reach the disk, then the device cache is flushed. NULL: only the page cache is synced. */
     int (*fsync)(struct inode *ino);
+    /* -- ext2: st_blocks -- Optional: the 512-byte units the file occupies on its disk
+     * (ext2's i_blocks: holes take none). NULL: the size rounded up (RAM file systems). */
+    uint64_t (*stat_blocks)(struct inode *ino);
 };
 
 struct file_ops {

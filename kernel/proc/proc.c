@@ -1,6 +1,7 @@
 /* The process table and the lifecycle: spawn, fork, exit, wait, fault.
  * All of it runs under the kernel lock (lib/spinlock.h), with interrupts off. */
 #include "proc/proc.h"
+#include "proc/kthread.h"
 #include "proc/syscall.h"
 #include "proc/sched.h"
 #include "proc/exec.h"
@@ -45,7 +46,7 @@ int proc_live_count(void)
 {
     int n = 0;
     for (int i = 0; i < NPROC; i++)
-        if (procs[i].state != PROC_FREE)
+        if (procs[i].state != PROC_FREE && !kthread_is(&procs[i]))  /* the flusher never ends */
             n++;
     return n;
 }

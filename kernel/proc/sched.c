@@ -60,7 +60,10 @@ static void sched_run(struct cpu *c, struct proc *p)
     p->state = PROC_RUNNING;
     c->proc = p;
     c->need_resched = false;
-    vm_activate(p->mm);
+    if (p->mm)
+        vm_activate(p->mm);
+    else    /* a kernel thread (proc/kthread.h): the kernel-only page table */
+        arch_mm_activate(arch_kernel_root(), 0, false);
     arch_fpu_switch_in(p->tf, &p->fpu);
     switch_context(&c->sched_ctx, &p->ctx);
     /* p gave the hart back: it yielded, slept, or exited. */

@@ -127,6 +127,10 @@ struct ext2_fs {
     int live;                       /* VFS inodes of this instance still allocated */
     bool unmounted;                 /* ext2_unmount ran: free fs when live reaches 0 */
     uint32_t last_group;            /* where the last directory went (spread them) */
+    /* Changes sleep in disk I/O with the kernel lock released: one process at a time
+     * changes the instance (recursive for its owner: release may run inside an op). */
+    const void *lock_owner;
+    int lock_depth;
 };
 
 /* What the driver keeps for each loaded inode (struct inode's priv). */
@@ -142,6 +146,8 @@ struct ext2_node {
 static inline struct ext2_node *ext2_node(struct inode *ino) { return ino->priv; }
 
 /* super.c */
+void ext2_lock(struct ext2_fs *fs);
+void ext2_unlock(struct ext2_fs *fs);
 int ext2_mount(struct blkdev *dev, bool readonly, uint32_t st_dev, struct ext2_fs **out);
 int ext2_root(struct ext2_fs *fs, struct inode **out);
 int ext2_sync(struct ext2_fs *fs);

@@ -418,10 +418,12 @@ void ext2_release(struct inode *ino)
     if (S_ISDIR(ino->mode) && ino->parent && ino->parent != ino)
         inode_put(ino->parent);
     if (!fs->unmounted && !fs->readonly) {
+        ext2_lock(fs);
         if (ino->nlink == 0)
             ext2_delete(ino);
         else
             ext2_write_inode(ino);
+        ext2_unlock(fs);
     }
     kfree(n);
     if (--fs->live == 0 && fs->unmounted)

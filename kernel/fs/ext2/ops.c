@@ -10,13 +10,19 @@
 #include "lib/kstring.h"
 #include "arch.h"
 
+/* Under the instance lock: a name found while an unlink sleeps half-way would otherwise
+ * lead to an inode that is being freed. */
 static int ext2_lookup(struct inode *dir, const char *name, size_t len, struct inode **out)
 {
+    struct ext2_fs *fs = ext2_node(dir)->fs;
     uint32_t ino;
+    ext2_lock(fs);
     int err = ext2_dir_find(dir, name, len, &ino);
+    if (!err)
+        err = ext2_iget(fs, ino, out);
+    ext2_unlock(fs);
     if (err)
         return err;
-    err = ext2_iget(ext2_node(dir)->fs, ino, out);
     if (!err && S_ISDIR((*out)->mode) && !(*out)->parent)
         (*out)->parent = inode_get(dir);    /* ".." for the VFS; released with the child */
     return err;
@@ -86,7 +92,7 @@ static int ext2_readpage(struct inode *ino, uint64_t index, void *page)
 
 static struct ext2_fs *fs_of(struct inode *ino) { return ext2_node(ino)->fs; }
 
-static int ext2_create(struct inode *dir, const char *name, size_t len, uint32_t mode, uint32_t rdev,
+static int ext2_create_locked(struct inode *dir, const char *name, size_t len, uint32_t mode, uint32_t rdev,
                        struct inode **out)
 {
     struct ext2_fs *fs = fs_of(dir);
@@ -135,7 +141,7 @@ static int ext2_create(struct inode *dir, const char *name, size_t len, uint32_t
     return 0;
 }
 
-static int ext2_link(struct inode *dir, const char *name, size_t len, struct inode *target)
+static int ext2_link_locked(struct inode *dir, const char *name, size_t len, struct inode *target)
 {
     if (fs_of(dir)->readonly)
         return -EROFS;
@@ -192,7 +198,7 @@ static int victim(struct inode *dir, const char *name, size_t len, bool dir_only
     return err;
 }
 
-static int ext2_unlink(struct inode *dir, const char *name, size_t len, bool dir_only)
+static int ext2_unlink_locked(struct inode *dir, const char *name, size_t len, bool dir_only)
 {
     if (fs_of(dir)->readonly)
         return -EROFS;
@@ -223,7 +229,7 @@ static bool is_ancestor(struct inode *a, struct inode *d)
     return false;
 }
 
-static int ext2_rename(struct inode *odir, const char *oname, size_t olen,
+static int ext2_rename_locked(struct inode *odir, const char *oname, size_t olen,
                        struct inode *ndir, const char *nname, size_t nlen)
 {
     struct ext2_fs *fs = fs_of(odir);
@@ -282,14 +288,14 @@ static int ext2_rename(struct inode *odir, const char *oname, size_t olen,
     return err;
 }
 
-static int ext2_symlink(struct inode *dir, const char *name, size_t len, const char *target)
+static int ext2_symlink_locked(struct inode *dir, const char *name, size_t len, const char *target)
 {
     struct ext2_fs *fs = fs_of(dir);
     size_t tlen = strlen(target);
     if (tlen >= fs->bsize || tlen >= PATH_MAX)
         return -ENAMETOOLONG;
     struct inode *i;
-    int err = ext2_create(dir, name, len, S_IFLNK | 0777, 0, &i);
+    int err = ext2_create_locked(dir, name, len, S_IFLNK | 0777, 0, &i);
     if (err)
         return err;
     struct ext2_node *n = ext2_node(i);
@@ -312,7 +318,7 @@ static int ext2_symlink(struct inode *dir, const char *name, size_t len, const c
         i->size = tlen;
         err = ext2_write_inode(i);
     } else {
-        ext2_unlink(dir, name, len, false);
+        ext2_unlink_locked(dir, name, len, false);
     }
     inode_put(i);
     return err;
@@ -332,7 +338,7 @@ static int reserve_range(struct inode *ino, uint64_t start, uint64_t end)
     return 0;
 }
 
-static int ext2_truncate(struct inode *ino, uint64_t size)
+static int ext2_truncate_locked(struct inode *ino, uint64_t size)
 {
     struct ext2_fs *fs = fs_of(ino);
     if (!S_ISREG(ino->mode))
@@ -370,7 +376,7 @@ static bool all_zero(const uint8_t *p, size_t n)
 
 /* A dirty page goes to its blocks; a hole under it is filled only if the page has data
  * there (a MAP_SHARED store over a hole), so sparse files stay sparse. */
-static int ext2_writepage(struct inode *ino, uint64_t index, const void *page)
+static int ext2_writepage_locked(struct inode *ino, uint64_t index, const void *page)
 {
     struct ext2_fs *fs = fs_of(ino);
     if (fs->readonly)
@@ -389,6 +395,73 @@ static int ext2_writepage(struct inode *ino, uint64_t index, const void *page)
             return err;
     }
     return 0;
+}
+
+
+/* The VFS entry points take the instance lock (ext2_lock) around the work. */
+static int ext2_create(struct inode *dir, const char *name, size_t len, uint32_t mode, uint32_t rdev,
+                       struct inode **out)
+{
+    struct ext2_fs *fs = fs_of(dir);
+    ext2_lock(fs);
+    int r = ext2_create_locked(dir, name, len, mode, rdev, out);
+    ext2_unlock(fs);
+    return r;
+}
+
+static int ext2_link(struct inode *dir, const char *name, size_t len, struct inode *target)
+{
+    struct ext2_fs *fs = fs_of(dir);
+    ext2_lock(fs);
+    int r = ext2_link_locked(dir, name, len, target);
+    ext2_unlock(fs);
+    return r;
+}
+
+static int ext2_unlink(struct inode *dir, const char *name, size_t len, bool dir_only)
+{
+    struct ext2_fs *fs = fs_of(dir);
+    ext2_lock(fs);
+    int r = ext2_unlink_locked(dir, name, len, dir_only);
+    ext2_unlock(fs);
+    return r;
+}
+
+static int ext2_rename(struct inode *odir, const char *oname, size_t olen,
+                       struct inode *ndir, const char *nname, size_t nlen)
+{
+    struct ext2_fs *fs = fs_of(odir);
+    ext2_lock(fs);
+    int r = ext2_rename_locked(odir, oname, olen, ndir, nname, nlen);
+    ext2_unlock(fs);
+    return r;
+}
+
+static int ext2_symlink(struct inode *dir, const char *name, size_t len, const char *target)
+{
+    struct ext2_fs *fs = fs_of(dir);
+    ext2_lock(fs);
+    int r = ext2_symlink_locked(dir, name, len, target);
+    ext2_unlock(fs);
+    return r;
+}
+
+static int ext2_truncate(struct inode *ino, uint64_t size)
+{
+    struct ext2_fs *fs = fs_of(ino);
+    ext2_lock(fs);
+    int r = ext2_truncate_locked(ino, size);
+    ext2_unlock(fs);
+    return r;
+}
+
+static int ext2_writepage(struct inode *ino, uint64_t index, const void *page)
+{
+    struct ext2_fs *fs = fs_of(ino);
+    ext2_lock(fs);
+    int r = ext2_writepage_locked(ino, index, page);
+    ext2_unlock(fs);
+    return r;
 }
 
 static long ext2_write(struct file *f, struct uio *u, size_t n, uint64_t *off)
@@ -416,7 +489,9 @@ static long ext2_write(struct file *f, struct uio *u, size_t n, uint64_t *off)
         void *page = pagecache_get(ino, pos / PAGE_SIZE, &err);
         if (!page)
             return done ? (long)done : err;
+        ext2_lock(fs);
         err = reserve_range(ino, pos, pos + chunk);
+        ext2_unlock(fs);
         page_put(page);
         long r = err ? err : pagecache_write(ino, u, chunk, off);
         if (r < 0)
@@ -426,6 +501,12 @@ static long ext2_write(struct file *f, struct uio *u, size_t n, uint64_t *off)
             break;
     }
     return (long)done;
+}
+
+/* st_blocks: i_blocks, the 512-byte units of data, indirect and xattr blocks (holes take none). */
+static uint64_t ext2_stat_blocks(struct inode *ino)
+{
+    return ext2_node(ino)->blocks;
 }
 
 const struct inode_ops ext2_iops = {
@@ -438,6 +519,7 @@ const struct inode_ops ext2_iops = {
     .truncate = ext2_truncate,
     .writepage = ext2_writepage,
     .fsync = ext2_fsync,
+    .stat_blocks = ext2_stat_blocks,
     .readlink = ext2_readlink,
     .readdir = ext2_readdir,
     .release = ext2_release,

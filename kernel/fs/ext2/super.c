@@ -9,6 +9,34 @@
 #include "mm/pagecache.h"
 #include "lib/errno.h"
 #include "lib/kstring.h"
+#include "proc/sched.h"
+
+/* Whose lock it is: the running process (one owner in the single-threaded host tests). */
+static const void *ext2_self(void)
+{
+#ifdef HOST_TEST
+    return (const void *)1;
+#else
+    return current() ? (const void *)current() : (const void *)this_cpu();
+#endif
+}
+
+void ext2_lock(struct ext2_fs *fs)
+{
+    const void *me = ext2_self();
+    while (fs->lock_depth && fs->lock_owner != me)
+        sched_sleep_uninterruptible(fs);
+    fs->lock_owner = me;
+    fs->lock_depth++;
+}
+
+void ext2_unlock(struct ext2_fs *fs)
+{
+    if (--fs->lock_depth == 0) {
+        fs->lock_owner = NULL;
+        sched_wakeup(fs);
+    }
+}
 
 int ext2_corrupt(struct ext2_fs *fs, const char *what, uint64_t value)
 {
@@ -268,10 +296,12 @@ int ext2_sync(struct ext2_fs *fs)
 {
     if (fs->readonly)
         return 0;
+    ext2_lock(fs);
     int err = ext2_sync_inodes(fs);
     fs->sb.s_wtime = ext2_now();
     ext2_super_store(fs);
     int e = bcache_sync(fs->dev);
+    ext2_unlock(fs);
     return err ? err : e;
 }
 

@@ -15,7 +15,7 @@ ln -s hello.txt "$tree/fastlink"
 ln -s "$(printf '%0200d' 0)/target" "$tree/slowlink"
 echo deep > "$tree/dir/sub/deeper/leaf"
 dd if=/dev/zero of="$tree/sparse" bs=1 count=1 seek=300000 2>/dev/null
-for spec in "1k 1024 " "4k 4096 " "1k-nosparse 1024 -O^sparse_super,^resize_inode" "4k-nosparse 4096 -O^sparse_super,^resize_inode"; do
+for spec in "1k 1024 " "4k 4096 " "1k-nosparse 1024 -O^sparse_super,^resize_inode" "4k-nosparse 4096 -O^sparse_super,^resize_inode" "rev0 1024 -r0"; do
     set -- $spec
     name=$1 bs=$2 opt=${3:-}
     rm -f "$out/ext2-$name.img"

@@ -484,6 +484,13 @@ static void write_image(const char *name)
     CHECK_EQ(root->iops->unlink(root, "filler", 6, false), 0);
     inode_put(full);
     inode_put(d);
+    /* remount read-only: clean on disk, changes refused; then read-write again */
+    CHECK_EQ(ext2_set_readonly(fs, true), 0);
+    CHECK(fs->sb.s_state & EXT2_VALID_FS);
+    struct inode *ro = NULL;
+    CHECK_EQ(root->iops->create(root, "nope", 4, S_IFREG | 0644, 0, &ro), -EROFS);
+    CHECK_EQ(ext2_set_readonly(fs, false), 0);
+    CHECK(!(fs->sb.s_state & EXT2_VALID_FS));
     CHECK_EQ(ext2_sync(fs), 0);
     inode_put(root);
     ext2_unmount(fs);
@@ -491,6 +498,9 @@ static void write_image(const char *name)
     CHECK_EQ(bcache_stats().bufs, 0);
     fflush(img_file);
     CHECK(fsck_clean(scratch));
+    struct ext2_super sb;
+    CHECK_EQ(pread(img_fd, &sb, sizeof sb, 1024), (long)sizeof sb);
+    CHECK(sb.s_state & EXT2_VALID_FS);     /* umount marked it clean */
     /* mount again and read it all back */
     fs = NULL;
     CHECK_EQ(ext2_mount(&disk, true, 7, &fs), 0);
@@ -540,6 +550,32 @@ static void write_image(const char *name)
     unlink(scratch);
 }
 
+static void test_read_rev0(void) { read_image("ext2-rev0.img"); }
+static void test_write_rev0(void) { write_image("ext2-rev0.img"); }
+
+/* An unknown read-only-compatible feature: the mount succeeds, read-only. */
+static void test_unknown_ro_compat(void)
+{
+    char scratch[] = "/tmp/test_ext2_XXXXXX";
+    int fd = mkstemp(scratch);
+    close(fd);
+    CHECK(disk_open("ext2-1k.img", scratch));
+    uint32_t ro = 0x3 | 0x400;     /* sparse_super, large_file + one we do not know */
+    CHECK_EQ(pwrite(img_fd, &ro, 4, 1024 + 100), 4);
+    struct ext2_fs *fs = NULL;
+    CHECK_EQ(ext2_mount(&disk, false, 7, &fs), 0);
+    CHECK(fs && fs->readonly);
+    if (fs) {
+        struct inode *root, *n = NULL;
+        CHECK_EQ(ext2_root(fs, &root), 0);
+        CHECK_EQ(root->iops->create(root, "x", 1, S_IFREG | 0644, 0, &n), -EROFS);
+        inode_put(root);
+        ext2_unmount(fs);
+    }
+    disk_close();
+    unlink(scratch);
+}
+
 static void test_write_1k(void) { write_image("ext2-1k.img"); }
 static void test_write_4k(void) { write_image("ext2-4k.img"); }
 static void test_write_1k_nosparse(void) { write_image("ext2-1k-nosparse.img"); }
@@ -566,6 +602,9 @@ int main(void)
     RUN_TEST(test_write_4k);
     RUN_TEST(test_write_1k_nosparse);
     RUN_TEST(test_write_4k_nosparse);
+    RUN_TEST(test_read_rev0);
+    RUN_TEST(test_write_rev0);
+    RUN_TEST(test_unknown_ro_compat);
     RUN_TEST(test_corrupt);
     RUN_TEST(test_corrupt_dir_and_inode);
     free(arena);
