@@ -145,6 +145,14 @@ def blk_home_disk(d: str) -> List:
     if r.returncode:
         raise RuntimeError(r.stderr.strip())
     return [img]
+
+
+def blk_slow_disk(d: str) -> List:
+    """A disk throttled to 200 bytes/s: a 4 KiB read outlasts the kernel's 10 s timeout."""
+    img = os.path.join(d, "slow.img")
+    with open(img, "wb") as f:
+        f.write(b"TIMEOUT!" + bytes((1 << 20) * 2 - 8))
+    return [(img, "throttling.bps-read=200")]
 # (end of blk)
 
 
@@ -416,6 +424,10 @@ CASES = [
     Case("blk-modern", spawn("/tests/dyn_blkdev"), 28, timeout=60, disks=blk_disks, post=blk_post,
          expect=[r"^blk: vdb1: sectors 2048-6143$", r"^blk: vdc: partition table entry 1 .* table ignored$"],
          virtio_modern=True, about="the blk case over the modern (version 2) virtio-mmio transport"),
+    Case("blk-timeout", spawn("/tests/dyn_blkdev"), 3, timeout=120, disks=blk_slow_disk,
+         expect=[r"^vblk: vda: request timed out; the disk is marked failed, its requests get EIO$"],
+         about="a request the device does not finish within 10 s fails with EIO, the disk is marked "
+               "failed and later requests fail at once (QEMU's throttling makes the disk that slow)"),
     # Until ext2 is merged the mount itself fails (ENODEV); init must still recognise the disk.
     Case("blk-home", "", 0, timeout=60, end="kernel: power off", must_exit=True, disks=blk_home_disk,
          interact=[(PROMPT, "mount\r"), (PROMPT, "df\r"), (PROMPT, "ls -l /dev/vda\r"), (PROMPT, "poweroff\r")],
