@@ -15,6 +15,7 @@
 #include "lib/errno.h"
 #include "lib/kstring.h"
 #include "lib/printf.h"
+#include "fs/ext2/ext2.h"
 
 #define NMOUNT 32
 #define MS_MGC_MSK 0xffff0000UL
@@ -343,6 +344,11 @@ static const struct fs_type fs_types[] = {
     { .name = "proc", .magic = PROC_SUPER_MAGIC, .user = true, .fill = proc_fill, .statfs = proc_statfs },
     { .name = "devtmpfs", .magic = TMPFS_MAGIC, .user = true, .fill = devtmpfs_fill, .statfs = root_statfs,
       .show = devtmpfs_show },
+    /* -- ext2 -- */
+    { .name = "ext2", .magic = EXT2_SUPER_MAGIC, .user = true, .fill = ext2_fill, .remount = ext2_remount,
+      .statfs = ext2_statfs_hook, .sync = ext2_sync_hook,
+      .kill = ext2_kill },
+    /* (end of ext2) */
 };
 #define NFS_TYPES (sizeof fs_types / sizeof fs_types[0])
 
@@ -657,7 +663,10 @@ static int mount_remount(struct inode *dir, uint64_t flags, char *data)
     if ((flags & MS_RDONLY) && !(m->flags & MS_RDONLY) && mount_busy(m, true))
         return -EBUSY;      /* files open for writing */
     if (!(flags & MS_BIND) && m->type->remount) {
+        uint64_t old = m->flags;
+        m->flags = flags & MS_PER_MOUNT;    /* the file system sees the new flags */
         int err = m->type->remount(m, data);
+        m->flags = old;
         if (err)
             return err;
     }
@@ -797,10 +806,27 @@ SYSCALL(fstatfs)
     return copy_to_user(a[1], &st, sizeof st);
 }
 
-/* Everything is in memory: nothing to write back, but the descriptor must be open. */
+/* The file system holding the descriptor's file writes everything back (RAM file systems
+ * have nothing to write). */
 SYSCALL(syncfs)
 {
-    return fd_get(current()->fdt, (int)a[0]) ? 0 : -EBADF;
+    struct file *f = fd_get(current()->fdt, (int)a[0]);
+    if (!f)
+        return -EBADF;
+    struct mount *m = mount_of(f->inode);
+    return m && m->type->sync && !m->bind_of ? m->type->sync(m) : 0;
+}
+
+int mount_sync_all(void)
+{
+    int err = 0;
+    for (int i = 0; i < mounts.n; i++) {
+        struct mount *m = &mounts.m[i];
+        int e = m->type->sync && !m->bind_of ? m->type->sync(m) : 0;
+        if (e && !err)
+            err = e;
+    }
+    return err;
 }
 
 size_t mount_format(char *buf, size_t n)

@@ -43,6 +43,7 @@
 #define TMPFS_MAGIC      0x01021994
 #define PROC_SUPER_MAGIC 0x9fa0
 #define PIPEFS_MAGIC     0x50495045
+#define EXT2_SUPER_MAGIC 0xEF53
 
 /* struct statfs on 64-bit Linux (120 bytes). */
 struct k_statfs {
@@ -69,6 +70,8 @@ struct fs_type {
     void (*statfs)(struct mount *m, struct k_statfs *st);
     /* Type-specific options for /proc/mounts, each starting with ','. */
     size_t (*show)(struct mount *m, char *buf, size_t n);
+    /* sync(2), syncfs(2) and the flusher: write everything dirty back; NULL: nothing to do. */
+    int (*sync)(struct mount *m);
     /* Last step of umount: free what the instance holds (the root is put by the caller). */
     void (*kill)(struct mount *m);
 };
@@ -106,6 +109,8 @@ bool mount_noexec(struct inode *ino);
 bool mount_nodev(struct inode *ino);
 /* statfs figures for the file system holding ino. */
 int mount_statfs(struct inode *ino, struct k_statfs *st);
+/* Every mounted file system with storage writes its dirty data back (sync(2), the flusher). */
+int mount_sync_all(void);
 /* /proc/mounts text. */
 size_t mount_format(char *buf, size_t n);
 /* /proc/filesystems text. */

@@ -1145,8 +1145,8 @@ SYSCALL(utimensat)
     return 0;
 }
 
-/* Everything lives in RAM: there is nothing to write back. */
-SYSCALL(sync) { (void)a; return 0; }
+/* Disk file systems write back; RAM ones have nothing to do. sync(2) cannot fail. */
+SYSCALL(sync) { (void)a; mount_sync_all(); return 0; }
 
 SYSCALL(fsync)
 {
@@ -1158,7 +1158,10 @@ SYSCALL(fsync)
     uint32_t mode = f->inode ? f->inode->mode : 0;
     if (!(S_ISREG(mode) || S_ISDIR(mode) || S_ISBLK(mode)))
         return -EINVAL;
-    /* Dirty page-cache pages go to the file system's writepage (none for ramfs). */
+    /* The file system's fsync (ext2: pages, inode, metadata, flush), else the dirty
+     * page-cache pages through writepage (none for ramfs). */
+    if (f->inode->iops && f->inode->iops->fsync)
+        return f->inode->iops->fsync(f->inode) ? -EIO : 0;
     if (S_ISREG(mode) && pagecache_sync(f->inode, 0, PAGECACHE_MAX_PAGES))
         return -EIO;
     if (S_ISBLK(mode))

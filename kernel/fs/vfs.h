@@ -95,6 +95,9 @@ struct inode_ops {
     /* Optional: the cache is about to add `pages` (> 0: may refuse with -ENOSPC) or has
      * dropped -pages pages of this file (< 0: the result is ignored). */
     int (*charge)(struct inode *ino, long pages);
+    /* Optional: fsync/fdatasync: the file's dirty pages, its inode and the metadata it needs
+     * reach the disk, then the device cache is flushed. NULL: only the page cache is synced. */
+    int (*fsync)(struct inode *ino);
 };
 
 struct file_ops {

@@ -45,5 +45,6 @@
 #define EOPNOTSUPP 95
 #define EWOULDBLOCK EAGAIN
 #define ETIMEDOUT 110
+#define EUCLEAN 117     /* a file system found its on-disk structures corrupt */
 
 #endif
