@@ -6,6 +6,7 @@
 #include "dev/console.h"
 #include "mm/page.h"
 #include "fs/rootfs.h"
+#include "fs/mount.h"
 #include "dev/irq.h"
 #include "dev/tty.h"
 #include "dev/memdev.h"
@@ -90,6 +91,22 @@ static void boot_init_files(const struct machine_info *mi)
 }
 
 /* spawn=/a,/b starts several programs side by side; otherwise init= (default /init) runs alone. */
+/* -- blk -- */
+/* root=/dev/vdX (or a partition) mounts that ext2 file system as / instead of the initramfs;
+ * if that fails the initramfs stays, with a console line. */
+static void boot_mount_root(const char *bootargs)
+{
+    char dev[32];
+    if (!cmdline_get(bootargs, "root", dev, sizeof dev))
+        return;
+    int err = mount_boot_switch_root("ext2", dev);
+    if (err)
+        kprintf("rvix: cannot mount root=%s (ext2): error %d; keeping the initramfs as /\n", dev, -err);
+    else
+        kprintf("rvix: root file system: %s (ext2)\n", dev);
+}
+/* (end of blk) */
+
 static void boot_start_processes(const char *bootargs)
 {
     char list[256], init[128];
@@ -180,6 +197,7 @@ void kmain(uint64_t hartid, uint64_t dtb_pa)
     boot_crash_test(machine.bootargs);
     boot_init_files(&machine);
     proc_init();
+    boot_mount_root(machine.bootargs);     /* after proc_init: a file system may start a kernel thread */
     char tlbmode[16];
     arch_tlb_use_rfence(cmdline_get(machine.bootargs, "tlb", tlbmode, sizeof tlbmode) &&
                         strcmp(tlbmode, "rfence") == 0);

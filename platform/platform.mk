@@ -4,6 +4,9 @@
 #                                 qemu-virt also gets build/image/qemu-virt.img, a disk with
 #                                 an MBR partition table around that FAT (for -drive).
 #   make images                   every board.   make image-check: verify the images' headers.
+#   make image PLATFORM=<board> ROOT_EXT2=1
+#                                 also build/image/<board>-root.ext2: the initramfs's tree as an
+#                                 ext2 file system (mke2fs -d), for root=/dev/vda or /dev/vda1.
 # See platform/<board>/README.md and docs/boards.md.
 
 PLATFORMS := qemu-virt qemu-sifive-u hifive-unmatched visionfive2
@@ -21,7 +24,8 @@ endif
 # Pattern-rule outputs are what `make image` is for: never delete them as intermediates.
 .PRECIOUS: $(IMAGE_DIR)/%/Image $(IMAGE_DIR)/%/initramfs.cpio $(IMAGE_DIR)/%/boot.scr $(IMAGE_DIR)/%.fat
 image: $(addprefix $(IMAGE_DIR)/$(PLATFORM)/,Image initramfs.cpio boot.scr) \
-       $(IMAGE_DIR)/$(PLATFORM).fat $(if $(filter qemu-virt,$(PLATFORM)),$(IMAGE_DIR)/$(PLATFORM).img)
+       $(IMAGE_DIR)/$(PLATFORM).fat $(if $(filter qemu-virt,$(PLATFORM)),$(IMAGE_DIR)/$(PLATFORM).img) \
+       $(if $(ROOT_EXT2),$(IMAGE_DIR)/$(PLATFORM)-root.ext2)
 	@echo "  IMAGE   $(IMAGE_DIR)/$(PLATFORM)/{Image,initramfs.cpio,boot.scr}"
 
 images:
@@ -52,3 +56,11 @@ $(IMAGE_DIR)/%.fat: $(IMAGE_DIR)/%/Image $(IMAGE_DIR)/%/initramfs.cpio $(IMAGE_D
 $(IMAGE_DIR)/%.img: $(IMAGE_DIR)/%.fat platform/mkdisk.py
 	@echo "  DISK    $@"
 	@python3 platform/mkdisk.py disk $< $@
+
+# -- blk --
+# An ext2 root file system holding what the initramfs holds (4 KiB blocks, 64 MiB of room).
+$(IMAGE_DIR)/%-root.ext2: $(INITRAMFS)
+	@mkdir -p $(dir $@)
+	@echo "  EXT2    $@"
+	@rm -f $@.tmp && mke2fs -q -F -t ext2 -b 4096 -d $(ROOTFS) $@.tmp 64M >/dev/null && mv $@.tmp $@
+# (end of blk)

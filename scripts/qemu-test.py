@@ -146,6 +146,35 @@ def blk_home_disk(d: str) -> List:
     if r.returncode:
         raise RuntimeError(r.stderr.strip())
     return [img]
+
+
+def blk_root_disk(d: str) -> List:
+    """An ext2 root file system: the initramfs's tree (build/rootfs) plus /MARKER."""
+    tree = os.path.join(d, "tree")
+    shutil.copytree("build/rootfs", tree, symlinks=True)
+    with open(os.path.join(tree, "MARKER"), "w") as f:
+        f.write("root from the disk\n")
+    img = os.path.join(d, "root.img")
+    r = subprocess.run(["mke2fs", "-q", "-F", "-t", "ext2", "-b", "4096", "-d", tree, img, "64M"],
+                       capture_output=True, text=True)
+    shutil.rmtree(tree, ignore_errors=True)
+    if r.returncode:
+        raise RuntimeError("mke2fs: " + r.stderr.strip())
+    return [img]
+
+
+def blk_fsck(images: List, run) -> List[str]:
+    """e2fsck -fn finds the guest's ext2 image clean."""
+    r = subprocess.run(["e2fsck", "-fn", images[0]], capture_output=True, text=True)
+    return [] if r.returncode == 0 else ["e2fsck -fn: status %d: %s" % (r.returncode, (r.stdout + r.stderr).strip()[-300:])]
+
+
+def blk_slow_disk(d: str) -> List:
+    """A disk throttled to 200 bytes/s: a 4 KiB read outlasts the kernel's 10 s timeout."""
+    img = os.path.join(d, "slow.img")
+    with open(img, "wb") as f:
+        f.write(b"TIMEOUT!" + bytes((1 << 20) * 2 - 8))
+    return [(img, "throttling.bps-read=200")]
 # (end of blk)
 
 
@@ -460,10 +489,28 @@ CASES = [
     Case("blk-modern", spawn("/tests/dyn_blkdev"), 28, timeout=60, disks=blk_disks, post=blk_post,
          expect=[r"^blk: vdb1: sectors 2048-6143$", r"^blk: vdc: partition table entry 1 .* table ignored$"],
          virtio_modern=True, about="the blk case over the modern (version 2) virtio-mmio transport"),
-    # Until ext2 is merged the mount itself fails (ENODEV); init must still recognise the disk.
+    Case("blk-timeout", spawn("/tests/dyn_blkdev"), 3, timeout=120, disks=blk_slow_disk,
+         expect=[r"^vblk: vda: request timed out; the disk is marked failed, its requests get EIO$"],
+         about="a request the device does not finish within 10 s fails with EIO, the disk is marked "
+               "failed and later requests fail at once (QEMU's throttling makes the disk that slow)"),
+    Case("blk-root", "root=/dev/vda", 0, timeout=90, end="kernel: power off", must_exit=True,
+         disks=blk_root_disk, post=blk_fsck,
+         interact=[(PROMPT, "cat /MARKER\r"), (PROMPT, "mount\r"), (PROMPT, "echo written > /tmp/w; cat /tmp/w\r"),
+                   (PROMPT, "poweroff\r")],
+         expect=[r"^rvix: root file system: /dev/vda \(ext2\)$", r"^root from the disk$",
+                 r"^/dev/vda / ext2 ", r" /proc proc ", r"^written$"],
+         reject=[r"^/dev/vda /home "],      # init must not mount the root disk a second time
+         about="root=/dev/vda: init and the shell run from an ext2 root file system on virtio-blk"),
+    Case("blk-root-fallback", "root=/dev/vdq " + spawn("/bin/hello"), 0,
+         expect=[r"^rvix: cannot mount root=/dev/vdq \(ext2\): error \d+; keeping the initramfs as /$",
+                 r"^hello from pid \d+"],
+         about="a root= that cannot be mounted leaves the initramfs as / with a console line"),
     Case("blk-home", "", 0, timeout=60, end="kernel: power off", must_exit=True, disks=blk_home_disk,
-         interact=[(PROMPT, "mount\r"), (PROMPT, "df\r"), (PROMPT, "ls -l /dev/vda\r"), (PROMPT, "poweroff\r")],
-         expect=[r"^init: (/dev/vda \(ext2\) mounted on /home|mount /dev/vda on /home: .+)$",
+         post=blk_fsck,
+         interact=[(PROMPT, "mount\r"), (PROMPT, "df\r"), (PROMPT, "ls -l /dev/vda\r"),
+                   (PROMPT, "cat /home/README\r"), (PROMPT, "poweroff\r")],
+         expect=[r"^init: /dev/vda \(ext2\) mounted on /home$", r"^/dev/vda +\d+ +\d+ +\d+ +\d+% /home$",
+                 r"^This is /home on build/disk.img",
                  r" /proc proc ", r"^Filesystem +1K-blocks +Used +Available +Use% Mounted on$",
                  r"^brw-rw---- 1 0 0 +254, +0 .*/dev/vda$"],
          about="make run's disk: mkdiskimg.py's ext2 image is recognised by init (mounted on /home once "

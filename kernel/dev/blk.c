@@ -14,7 +14,7 @@
 #include "proc/proc.h"
 #include "proc/sched.h"
 
-#define BLK_TIMEOUT_NS (5ULL * 1000000000)   /* a request not done by then fails the disk */
+#define BLK_TIMEOUT_NS (10ULL * 1000000000)  /* a request not done by then fails the disk (generous: a loaded 2-core host) */
 #define BLK_RW_CHUNK   (32 * 1024)           /* blk_rw splits larger transfers */
 
 static struct {

@@ -69,11 +69,14 @@ struct blkdev *blk_at(int i);                       /* 0 <= i < blk_count() */
 
 /* Start r (range checked: -EIO past the end, -EROFS for writes to a read-only disk). */
 void blk_submit(struct blk_req *r);
-/* Sleep until r is done; its status. */
+/* Sleep until r is done; its status. Without a process (boot) it polls the device instead.
+ * A request not done within 10 s aborts the disk (ops->abort): r and every other request get
+ * -EIO, and later ones fail at once. */
 int blk_wait(struct blk_req *r);
 /* Synchronous transfer of len bytes at byte offset off (both sector-aligned): 0 or -errno. */
 int blk_rw(struct blkdev *d, enum blk_op op, uint64_t off, void *buf, size_t len);
-/* Ask the device to make written data durable (no-op without has_flush). */
+/* Ask the device to make written data durable (no-op without has_flush). Buffers handed to the
+ * block layer must be direct-map memory: never a kernel stack or kvm_alloc memory. */
 int blk_flush(struct blkdev *d);
 
 /* Drivers: r is finished with status (0 or -errno): counts it, sets done, calls r->end and

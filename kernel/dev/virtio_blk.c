@@ -86,6 +86,8 @@ static int vblk_start(struct vblk *v, struct blk_req *r)
     size_t left = r->len;
     for (int k = 0; k < nseg; k++) {
         size_t room = PAGE_SIZE - ((uintptr_t)p % PAGE_SIZE), n = left < room ? left : room;
+        if (!page_is_ram(kva_to_pa(p)))
+            return -EIO;    /* not direct-map memory (a kernel stack?): the device would write elsewhere */
         b[1 + k] = (struct virtq_buf){ p, (uint32_t)n, r->op == BLK_READ };
         p += n;
         left -= n;

@@ -5,6 +5,7 @@
 #include "fs/flusher.h"
 #include "fs/ramfs.h"
 #include "fs/procfs.h"
+#include "dev/console.h"
 #include "fs/fdtable.h"
 #include "proc/sys.h"
 #include "proc/proc.h"
@@ -411,6 +412,43 @@ static int mount_attach(struct mount *m, const struct fs_type *t, struct inode *
         flusher_start();    /* -- flusher: write-back every few seconds from now on -- */
     return 0;
 }
+
+/* -- blk -- */
+/* Mount type's instance on a directory of the new root (before it is the root, so devtmpfs
+ * still finds the boot /dev); a missing directory is skipped. */
+static void mount_boot_under(struct inode *newroot, const char *name, const char *type, const char *path)
+{
+    struct inode *dir;
+    if (vfs_lookup(newroot, name, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &dir))
+        return;
+    if (mount_boot(type, dir, path))
+        kprintf("rvix: cannot mount %s on %s of the new root\n", type, path);
+    inode_put(dir);
+}
+
+int mount_boot_switch_root(const char *type, const char *source)
+{
+    struct mount *m = mount_slot();
+    const struct fs_type *t = fs_type_find(type);
+    if (!m || !t)
+        return -ENODEV;
+    m->type = t;
+    m->dev = mounts.next_dev++;
+    int err = t->fill(m, source, NULL);
+    if (err)
+        return err;
+    if (!m->bind_of)
+        m->dev = m->root->dev;
+    kstrlcpy(m->source, source, sizeof m->source);
+    kstrlcpy(m->path, "/", sizeof m->path);
+    mounts.n++;
+    struct inode *root = m->root;
+    mount_boot_under(root, "dev", "devtmpfs", "/dev");
+    mount_boot_under(root, "proc", "proc", "/proc");
+    vfs_set_root(root);
+    return 0;
+}
+/* (end of blk) */
 
 int mount_boot(const char *type, struct inode *dir, const char *path)
 {

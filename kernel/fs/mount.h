@@ -94,6 +94,13 @@ struct mount {
 void mount_boot_root(struct inode *root);
 int mount_boot(const char *type, struct inode *dir, const char *path);
 
+/* -- blk -- */
+/* root=/dev/vdX: mount `type` from `source` and make it the root directory. The boot /dev and
+ * /proc are mounted on the new root's /dev and /proc (when it has them) first; the boot ramfs
+ * stays in the table underneath. 0 or -errno (the boot root is then unchanged). */
+int mount_boot_switch_root(const char *type, const char *source);
+/* (end of blk) */
+
 /* The mount an inode belongs to (NULL if none: pipes). */
 struct mount *mount_of(struct inode *ino);
 /* -EROFS if ino is on a read-only mount, else 0. */

@@ -126,7 +126,14 @@ static void power_off(int code)
 static void mount_home(void)
 {
     unsigned char magic[2];
-    int fd = open("/dev/vda", O_RDONLY);
+    char mounts[4096];
+    int fd = open("/proc/mounts", O_RDONLY);
+    ssize_t m = fd >= 0 ? read(fd, mounts, sizeof mounts - 1) : -1;
+    close(fd);
+    mounts[m > 0 ? m : 0] = 0;
+    if (!strncmp(mounts, "/dev/vda ", 9) || strstr(mounts, "\n/dev/vda "))
+        return;                             /* root=/dev/vda: it is / already */
+    fd = open("/dev/vda", O_RDONLY);
     if (fd < 0)
         return;                             /* no disk: nothing to say */
     ssize_t r = pread(fd, magic, 2, 1080);
