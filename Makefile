@@ -98,7 +98,8 @@ QEMU_VIRT := $(QEMU) -machine virt -m $(MEM) -smp $(SMP) -nographic -bios defaul
 # -- blk -- : make run attaches build/disk.img (ext2, made once by scripts/mkdiskimg.py) as
 # /dev/vda; init mounts it at /home. DISK= names another image, DISK= (empty) attaches none.
 DISK      ?= $(BUILD)/disk.img
-DISK_ARGS  = $(if $(DISK),-drive file=$(DISK),format=raw,if=none,id=d0 -device virtio-blk-device,drive=d0)
+COMMA     := ,
+DISK_ARGS  = $(if $(DISK),-drive file=$(DISK)$(COMMA)format=raw$(COMMA)if=none$(COMMA)id=d0 -device virtio-blk-device$(COMMA)drive=d0)
 # (end of blk)
 run: deps
 	$(MAKE) all

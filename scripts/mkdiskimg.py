@@ -23,7 +23,8 @@ def main() -> int:
         with open(os.path.join(d, "README"), "w") as f:
             f.write("This is /home on build/disk.img: files written here survive poweroff.\n")
         tmp = img + ".tmp"
-        r = subprocess.run([mke2fs, "-q", "-F", "-t", "ext2", "-b", "1024", "-d", d, tmp, "%dM" % size_mib])
+        r = subprocess.run([mke2fs, "-q", "-F", "-t", "ext2", "-b", "1024", "-d", d, tmp, "%dM" % size_mib],
+                           stdout=subprocess.DEVNULL)
         if r.returncode:
             print("mkdiskimg: mke2fs failed", file=sys.stderr)
             return 1

@@ -169,6 +169,15 @@ def blk_fsck(images: List, run) -> List[str]:
     return [] if r.returncode == 0 else ["e2fsck -fn: status %d: %s" % (r.returncode, (r.stdout + r.stderr).strip()[-300:])]
 
 
+def blk_home_post(images: List, run) -> List[str]:
+    """Clean, and the file written at the prompt is on the disk (read back by debugfs)."""
+    why = blk_fsck(images, run)
+    r = subprocess.run(["debugfs", "-R", "cat /note", images[0]], capture_output=True, text=True)
+    if r.stdout != "written at the prompt\n":
+        why.append("debugfs cat /note: %r" % r.stdout[:100])
+    return why
+
+
 def blk_slow_disk(d: str) -> List:
     """A disk throttled to 200 bytes/s: a 4 KiB read outlasts the kernel's 10 s timeout."""
     img = os.path.join(d, "slow.img")
@@ -506,15 +515,16 @@ CASES = [
                  r"^hello from pid \d+"],
          about="a root= that cannot be mounted leaves the initramfs as / with a console line"),
     Case("blk-home", "", 0, timeout=60, end="kernel: power off", must_exit=True, disks=blk_home_disk,
-         post=blk_fsck,
+         post=blk_home_post,
          interact=[(PROMPT, "mount\r"), (PROMPT, "df\r"), (PROMPT, "ls -l /dev/vda\r"),
-                   (PROMPT, "cat /home/README\r"), (PROMPT, "poweroff\r")],
+                   (PROMPT, "cat /home/README\r"), (PROMPT, "echo written at the prompt > /home/note\r"),
+                   (PROMPT, "poweroff\r")],
          expect=[r"^init: /dev/vda \(ext2\) mounted on /home$", r"^/dev/vda +\d+ +\d+ +\d+ +\d+% /home$",
                  r"^This is /home on build/disk.img",
                  r" /proc proc ", r"^Filesystem +1K-blocks +Used +Available +Use% Mounted on$",
                  r"^brw-rw---- 1 0 0 +254, +0 .*/dev/vda$"],
-         about="make run's disk: mkdiskimg.py's ext2 image is recognised by init (mounted on /home once "
-               "ext2 exists); mount lists /proc/mounts, df runs, /dev/vda is a block device"),
+         about="make run's disk: mkdiskimg.py's ext2 image mounted on /home by init; mount lists /proc/mounts, "
+               "df, /dev/vda is a block device; a file written at the prompt is in the image after poweroff"),
     # (end of blk)
 ]
 
