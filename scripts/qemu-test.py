@@ -518,11 +518,13 @@ CASES = [
          post=blk_home_post,
          interact=[(PROMPT, "mount\r"), (PROMPT, "df\r"), (PROMPT, "ls -l /dev/vda\r"),
                    (PROMPT, "cat /home/README\r"), (PROMPT, "echo written at the prompt > /home/note\r"),
-                   (PROMPT, "poweroff\r")],
+                   (PROMPT, "mount -t ext2 /dev/vda /tmp\r"), (PROMPT, "poweroff\r")],
          expect=[r"^init: /dev/vda \(ext2\) mounted on /home$", r"^/dev/vda +\d+ +\d+ +\d+ +\d+% /home$",
                  r"^This is /home on build/disk.img",
                  r" /proc proc ", r"^Filesystem +1K-blocks +Used +Available +Use% Mounted on$",
-                 r"^brw-rw---- 1 0 0 +254, +0 .*/dev/vda$"],
+                 r"^brw-rw---- 1 0 0 +254, +0 .*/dev/vda$",
+                 # a second mount of a mounted disk would corrupt it: refused
+                 r"^ext2 vda: already mounted", r"^mount: /tmp: Device or resource busy$"],
          about="make run's disk: mkdiskimg.py's ext2 image mounted on /home by init; mount lists /proc/mounts, "
                "df, /dev/vda is a block device; a file written at the prompt is in the image after poweroff"),
     # (end of blk)

@@ -4,6 +4,7 @@
 #include "fs/bcache.h"
 #include "fs/mount.h"
 #include "dev/blk.h"
+#include "dev/console.h"
 #include "mm/pagecache.h"
 #include "mm/page.h"
 #include "lib/errno.h"
@@ -558,21 +559,62 @@ static struct ext2_fs *mount_fs(struct mount *m)
     return ext2_node(m->root)->fs;
 }
 
+/* Disks with a mounted ext2 on them (or on a partition of them): two instances caching the
+ * same blocks would each overwrite the other's bitmaps, so a second mount gets EBUSY. */
+static struct blkdev *devs_in_use[BLK_MAX_DEVS];
+
+static bool blk_overlaps(const struct blkdev *a, const struct blkdev *b)
+{
+    return a == b || a->whole == b || b->whole == a || (a->whole && a->whole == b->whole &&
+           a->start < b->start + b->sectors && b->start < a->start + a->sectors);
+}
+
+static int dev_claim(struct blkdev *dev)
+{
+    int free_slot = -1;
+    for (int i = 0; i < BLK_MAX_DEVS; i++) {
+        if (devs_in_use[i] && blk_overlaps(devs_in_use[i], dev))
+            return -EBUSY;
+        if (!devs_in_use[i] && free_slot < 0)
+            free_slot = i;
+    }
+    if (free_slot < 0)
+        return -EBUSY;
+    devs_in_use[free_slot] = dev;
+    return 0;
+}
+
+static void dev_release(struct blkdev *dev)
+{
+    for (int i = 0; i < BLK_MAX_DEVS; i++)
+        if (devs_in_use[i] == dev)
+            devs_in_use[i] = NULL;
+}
+
 int ext2_fill(struct mount *m, const char *source, char *opts)
 {
     (void)opts;
     struct blkdev *dev = source ? blk_by_name(source) : NULL;
     if (!dev)
         return -ENXIO;
-    struct ext2_fs *fs;
-    int err = ext2_mount(dev, m->flags & MS_RDONLY, m->dev, &fs);
-    if (err)
+    int err = dev_claim(dev);
+    if (err) {
+        kprintf("ext2 %s: already mounted (it or a partition overlapping it)\n", dev->name);
         return err;
+    }
+    struct ext2_fs *fs;
+    err = ext2_mount(dev, m->flags & MS_RDONLY, m->dev, &fs);
+    if (err) {
+        dev_release(dev);
+        return err;
+    }
     if (fs->readonly)
         m->flags |= MS_RDONLY;  /* the device or an unknown feature made it so */
     err = ext2_root(fs, &m->root);
-    if (err)
+    if (err) {
         ext2_unmount(fs);
+        dev_release(dev);
+    }
     return err;
 }
 
@@ -583,7 +625,9 @@ void ext2_statfs_hook(struct mount *m, struct k_statfs *st)
 
 void ext2_kill(struct mount *m)
 {
-    ext2_unmount(mount_fs(m));
+    struct ext2_fs *fs = mount_fs(m);
+    dev_release(fs->dev);
+    ext2_unmount(fs);
 }
 
 /* mount.c sets m->flags to the new flags before calling this (restoring them on error). */
