@@ -116,6 +116,8 @@ def sifive_skip_reason(c) -> Optional[str]:
         return "it measures throughput on virt"
     if getattr(c, "must_exit", False):
         return "it needs a firmware that can power off (OpenSBI 1.1 on sifive_u cannot)"
+    if getattr(c, "disks", None):
+        return "it attaches virtio disks (sifive_u has no virtio-mmio transports)"
     return SIFIVE_SKIP.get(c.name)
 
 

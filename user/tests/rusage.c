@@ -43,7 +43,8 @@ int main(void)
     spin_ms(300);
     getrusage(RUSAGE_SELF, &b);
     long du = tv_ms(b.ru_utime) - tv_ms(a.ru_utime), ds = tv_ms(b.ru_stime) - tv_ms(a.ru_stime);
-    check(du >= 250 && du <= 400, "utime-grows-spinning", "utime +%ld ms over 300 ms of spinning", du);
+    /* A loaded host (or QEMU on one) may give the spinner less than the wall time: at least half. */
+    check(du >= 150 && du <= 400, "utime-grows-spinning", "utime +%ld ms over 300 ms of spinning", du);
     check(ds < du / 3, "stime-small-spinning", "stime +%ld ms, utime +%ld ms", ds, du);
     check(b.ru_utime.tv_usec >= 0 && b.ru_utime.tv_usec < 1000000, "utime-usec-range", "%ld", (long)b.ru_utime.tv_usec);
 
