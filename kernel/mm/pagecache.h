@@ -13,8 +13,9 @@
 struct inode;
 struct uio;
 
-/* Largest file the cache can hold, in pages (a two-level table of 512 x 512 slots: 1 GiB). */
-#define PAGECACHE_MAX_PAGES (512UL * 512UL)
+/* Largest file the cache can hold, in pages: a radix table of up to three levels of 512
+ * slots (512 GiB); files under 1 GiB use two levels. */
+#define PAGECACHE_MAX_PAGES (512UL * 512UL * 512UL)
 
 /* The cached page at index, or NULL; no reference is taken. */
 void *pagecache_find(struct inode *ino, uint64_t index);

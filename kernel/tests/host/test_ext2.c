@@ -415,6 +415,14 @@ static void write_image(const char *name)
     CHECK_EQ(write_file(s, "Y", 1, 5ull << 20), 1);
     CHECK(ext2_node(s)->blocks <= 8 * (fs->bsize / 512));
     inode_put(s);
+    /* past 4 GiB (i_size_high, a three-level page-cache table); EFBIG without large_file */
+    bool large = fs->sb.s_rev_level > 0 && (fs->sb.s_feature_ro_compat & EXT2_FEATURE_RO_COMPAT_LARGE_FILE);
+    struct inode *hg = make(root, "huge", S_IFREG | 0644);
+    CHECK_EQ(write_file(hg, "Z", 1, 5ull << 30), large ? 1 : -EFBIG);
+    CHECK_EQ(write_file(hg, "z", 1, (1ull << 30) + 5), 1);
+    CHECK_EQ(hg->size, large ? (5ull << 30) + 1 : (1ull << 30) + 6);
+    CHECK(hg->iops->stat_blocks(hg) <= 16 * (fs->bsize / 512));  /* sparse: a few blocks */
+    inode_put(hg);
     /* directories, deep */
     struct inode *d = make(root, "d1", S_IFDIR | 0755), *cur = inode_get(d);
     for (int i = 0; i < 20; i++) {
@@ -521,6 +529,19 @@ static void write_image(const char *name)
             CHECK_EQ(c, 'X');
             CHECK_EQ(read_file(s, &c, 1, 1000), 1);
             CHECK_EQ(c, 0);
+        }
+        inode_put(s);
+        s = walk(root, "huge");
+        CHECK(s && s->size == (large ? (5ull << 30) + 1 : (1ull << 30) + 6));
+        if (s) {
+            CHECK_EQ(read_file(s, &c, 1, (1ull << 30) + 5), 1);
+            CHECK_EQ(c, 'z');
+            if (large) {
+                CHECK_EQ(read_file(s, &c, 1, 5ull << 30), 1);
+                CHECK_EQ(c, 'Z');
+                CHECK_EQ(read_file(s, &c, 1, 3ull << 30), 1);
+                CHECK_EQ(c, 0);
+            }
         }
         inode_put(s);
         struct inode *l = walk(root, "d1/lvl0/lvl1/lvl2/lvl3/lvl4/lvl5/lvl6/lvl7/lvl8/lvl9/lvl10/lvl11/lvl12/lvl13/lvl14/lvl15/lvl16/lvl17/lvl18/lvl19/leaf");

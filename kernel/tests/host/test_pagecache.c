@@ -180,10 +180,149 @@ static void test_truncate(void)
     CHECK_EQ(pagecache_pages(), 0);
 }
 
+/* -- ext2: files past 1 GiB, writes during writeback, readpage that sleeps -- */
+#define L2_PAGES (512UL * 512UL)     /* what two table levels cover: 1 GiB */
+
+/* A file that grows past 1 GiB gets a third level; its first pages stay where they were. */
+static void test_three_levels(void)
+{
+    setup();
+    struct inode ino = { .iops = &ram_iops, .mode = S_IFREG };
+    size_t free0 = page_free_count();
+    int err = 0;
+    unsigned char *p = pagecache_get(&ino, 3, &err);
+    p[0] = 'a';
+    page_put(p);
+    uint64_t far[] = { L2_PAGES, L2_PAGES + 7, 5 * L2_PAGES + 1, PAGECACHE_MAX_PAGES - 1 };
+    for (int i = 0; i < 4; i++) {
+        unsigned char *q = pagecache_get(&ino, far[i], &err);
+        CHECK(q != NULL);
+        if (!q)
+            return;
+        q[1] = (unsigned char)('0' + i);
+        page_put(q);
+    }
+    unsigned char *again = pagecache_find(&ino, 3);
+    CHECK(again == p);
+    CHECK_EQ(again[0], 'a');
+    for (int i = 0; i < 4; i++) {
+        unsigned char *q = pagecache_find(&ino, far[i]);
+        CHECK(q != NULL && q[1] == '0' + i);
+    }
+    CHECK(pagecache_find(&ino, L2_PAGES + 8) == NULL);
+    CHECK_EQ(pagecache_pages(), 5);
+    /* A write at 4 GiB + 10 through uio, read back. */
+    char buf[20] = "past four gibibytes", rd[20] = { 0 };
+    struct uio u = { (uint64_t)(uintptr_t)buf, true }, r = { (uint64_t)(uintptr_t)rd, true };
+    uint64_t off = (4ull << 30) + 10, roff = off;
+    CHECK_EQ(pagecache_write(&ino, &u, sizeof buf, &off), (long)sizeof buf);
+    CHECK_EQ(ino.size, (4ull << 30) + 30);
+    CHECK_EQ(pagecache_read(&ino, &r, sizeof rd, &roff), (long)sizeof rd);
+    CHECK(memcmp(rd, buf, sizeof buf) == 0);
+    /* Truncate to 2 GiB: pages past it (and their tables) go, the rest stay. */
+    ino.size = 2ull << 30;
+    pagecache_truncate(&ino, ino.size);
+    CHECK(pagecache_find(&ino, 3) == p);
+    CHECK(pagecache_find(&ino, L2_PAGES + 7) != NULL);
+    CHECK(pagecache_find(&ino, 5 * L2_PAGES + 1) == NULL);
+    CHECK(pagecache_find(&ino, PAGECACHE_MAX_PAGES - 1) == NULL);
+    CHECK_EQ(pagecache_pages(), 3);
+    pagecache_release(&ino);
+    CHECK_EQ(pagecache_pages(), 0);
+    CHECK(ino.cache == NULL);
+    CHECK_EQ(page_free_count(), free0);     /* every table of every level back */
+}
+
+/* writepage that "sleeps" while the page is written again (a write() on another hart). */
+static struct inode *redirty_ino;
+static int redirty_left;
+static int redirty_writepage(struct inode *ino, uint64_t index, const void *page)
+{
+    (void)page;
+    writes++;
+    last_written = index;
+    if (redirty_left > 0) {
+        redirty_left--;
+        pagecache_set_dirty(redirty_ino, index);
+    }
+    (void)ino;
+    return 0;
+}
+static const struct inode_ops redirty_iops = { .readpage = fake_readpage, .writepage = redirty_writepage };
+
+static void test_write_during_writeback(void)
+{
+    setup();
+    struct inode ino = { .iops = &redirty_iops, .mode = S_IFREG, .size = 3 * L2_PAGES * PG };
+    redirty_ino = &ino;
+    int err = 0;
+    uint64_t idx[] = { 2, L2_PAGES + 1, 2 * L2_PAGES + 5 };
+    for (int i = 0; i < 3; i++) {
+        page_put(pagecache_get(&ino, idx[i], &err));
+        pagecache_set_dirty(&ino, idx[i]);
+    }
+    redirty_left = 1;
+    CHECK_EQ(pagecache_sync(&ino, 0, PAGECACHE_MAX_PAGES), 0);
+    CHECK_EQ(writes, 3);                    /* every dirty page, across all levels */
+    CHECK_EQ(last_written, 2 * L2_PAGES + 5);
+    /* Page 2 was written again during its writeback: it is still dirty, nothing else is. */
+    CHECK_EQ(pagecache_sync(&ino, 0, PAGECACHE_MAX_PAGES), 0);
+    CHECK_EQ(writes, 4);
+    CHECK_EQ(last_written, 2);
+    CHECK_EQ(pagecache_sync(&ino, 0, PAGECACHE_MAX_PAGES), 0);
+    CHECK_EQ(writes, 4);
+    /* A range only writes what is inside it. */
+    pagecache_set_dirty(&ino, idx[1]);
+    pagecache_set_dirty(&ino, idx[2]);
+    CHECK_EQ(pagecache_sync(&ino, L2_PAGES, 2 * L2_PAGES), 0);
+    CHECK_EQ(writes, 5);
+    CHECK_EQ(last_written, L2_PAGES + 1);
+    pagecache_release(&ino);
+}
+
+/* readpage that "sleeps" while another reader brings the same page in first. */
+static struct inode *race_ino;
+static void *race_page;
+static int race_readpage(struct inode *ino, uint64_t index, void *page)
+{
+    (void)ino;
+    reads++;
+    memset(page, 'r', PG);
+    if (!race_page) {           /* the second reader, inside the first one's sleep */
+        int err = 0;
+        race_page = (void *)1;
+        race_page = pagecache_get(race_ino, index, &err);
+    }
+    return 0;
+}
+static const struct inode_ops race_iops = { .readpage = race_readpage };
+
+static void test_readpage_race(void)
+{
+    setup();
+    struct inode ino = { .iops = &race_iops, .mode = S_IFREG, .size = 4 * PG };
+    race_ino = &ino;
+    race_page = NULL;
+    size_t free0 = page_free_count();
+    int err = 0;
+    void *p = pagecache_get(&ino, 1, &err);
+    CHECK(p != NULL && p == race_page);     /* both readers got the one cached page */
+    CHECK_EQ(pagecache_pages(), 1);
+    CHECK_EQ(page_refcount(p), 3);          /* the cache's and the two readers' */
+    page_put(race_page);
+    page_put(p);
+    pagecache_release(&ino);
+    CHECK_EQ(page_free_count(), free0);     /* the loser's page was not leaked */
+}
+/* (end of ext2) */
+
 int main(void)
 {
     RUN_TEST(test_get_find_refs);
     RUN_TEST(test_dirty_writeback);
     RUN_TEST(test_truncate);
+    RUN_TEST(test_three_levels);
+    RUN_TEST(test_write_during_writeback);
+    RUN_TEST(test_readpage_race);
     CHECK_EXIT();
 }
