@@ -241,6 +241,12 @@ CASES = [
          about="argument checking and semantics of the basic system calls"),
     Case("counters", spawn("/tests/counters"), 5,
          about="cycle/time/instret readable from U-mode"),
+    # -- silicon --
+    Case("icache", spawn("/tests/dyn_icache"), 9,
+         about="fence.i counters: none for data faults; local for an exec fault, mprotect(PROT_EXEC), "
+               "execve, riscv_flush_icache; deferred on a switch to a stale hart; remote for a thread "
+               "running elsewhere (the last two need --smp 2 or more, else they report a skip)"),
+    # (end of silicon)
     Case("sleepcpu", spawn("/tests/sleepcpu"), 6,
          about="times(): sleeping costs no CPU time, spinning does"),
     Case("startup", spawn("/tests/startup"), 12,

@@ -45,7 +45,8 @@ void trace_start(uint64_t trap_table_ns, uint64_t stvec)
 
 static const char *const stat_names[KSTAT_COUNT] = {
     "traps", "syscalls", "interrupts", "timer_interrupts", "page_faults", "context_switches",
-    "sfence_vma", "satp_writes" };
+    "sfence_vma", "satp_writes",
+    /* -- silicon -- */ "fence_i_local", "fence_i_deferred", "fence_i_remote" /* (end of silicon) */ };
 
 size_t kstats_format(char *buf, size_t n)
 {

@@ -10,7 +10,11 @@
 
 enum kstat {
     KSTAT_TRAPS, KSTAT_SYSCALLS, KSTAT_INTERRUPTS, KSTAT_TIMER_INTERRUPTS, KSTAT_PAGE_FAULTS,
-    KSTAT_CONTEXT_SWITCHES, KSTAT_SFENCE_VMA, KSTAT_SATP_WRITES, KSTAT_COUNT
+    KSTAT_CONTEXT_SWITCHES, KSTAT_SFENCE_VMA, KSTAT_SATP_WRITES,
+    /* -- silicon -- fence.i: here at once, on the switch to a stale address space, on other harts */
+    KSTAT_FENCE_I_LOCAL, KSTAT_FENCE_I_DEFERRED, KSTAT_FENCE_I_REMOTE,
+    /* (end of silicon) */
+    KSTAT_COUNT
 };
 
 extern uint64_t kstats[KSTAT_COUNT];

@@ -103,9 +103,46 @@ void vm_destroy(struct mm *mm)
     kfree(mm);
 }
 
+/* Instruction caches are not coherent with stores (docs/memory.md, "Instruction caches"):
+ * every hart is marked stale, then the harts that run mm at this moment refetch at once
+ * (this one with a local fence.i, the others through a remote one); the rest flush in
+ * vm_activate when they next switch to mm. */
+void vm_icache_written(struct mm *mm)
+{
+    uint64_t me = 1UL << this_cpu()->index, running = 0;
+    for (uint32_t i = 0; i < MAX_HARTS; i++)
+        if (cpus[i].online && cpus[i].proc && cpus[i].proc->mm == mm)
+            running |= 1UL << i;
+    mm->icache_stale = ~0UL;
+    if (running & me) {
+        arch_icache_flush_local();
+        mm->icache_stale &= ~me;
+    }
+    if (running & ~me) {
+        arch_icache_flush_remote(running & ~me);
+        mm->icache_stale &= ~running;
+    }
+}
+
+void vm_icache_flush_user(struct mm *mm, bool this_thread_only)
+{
+    if (!this_thread_only) {
+        vm_icache_written(mm);
+        return;
+    }
+    arch_icache_flush_local();
+    mm->icache_stale = ~(1UL << this_cpu()->index);
+}
+
 void vm_activate(struct mm *mm)
 {
-    mm->cpus |= 1UL << this_cpu()->index;
+    uint64_t me = 1UL << this_cpu()->index;
+    /* Under the kernel lock: the stores that made mm stale happened before it was released. */
+    if (mm->icache_stale & me) {
+        arch_icache_flush_switch();
+        mm->icache_stale &= ~me;
+    }
+    mm->cpus |= me;
     arch_mm_activate(mm->root, mm->asid, mm->asid_fresh || mm->asid == 0);
     mm->asid_fresh = false;
 }
@@ -264,12 +301,18 @@ int vm_protect(struct mm *mm, uint64_t start, uint64_t end, unsigned prot)
     }
     if (vm_area_split(mm, start) || vm_area_split(mm, end))
         return -ENOMEM;
+    bool gains_exec = false;
     for (struct vm_area *a = mm->areas; a; a = a->next)
-        if (a->start >= start && a->end <= end)
+        if (a->start >= start && a->end <= end) {
+            gains_exec |= (prot & VM_EXEC) && !(a->prot & VM_EXEC);
             a->prot = prot;
+        }
     struct protect_ctx pc = { prot };
     pt_for_each_leaf(mm->root, start, end - start, vm_protect_leaf, &pc);
     arch_tlb_flush_asid(mm->asid, mm->cpus);
+    /* Pages written as data (by the user or the kernel) are about to run as code. */
+    if (gains_exec)
+        vm_icache_written(mm);
     return 0;
 }
 
@@ -310,6 +353,8 @@ int vm_map_page(struct mm *mm, uint64_t va, void *page, unsigned prot, unsigned 
         return -ENOMEM;
     page_get(page);
     *pte = pte_leaf(kva_to_pa(page), prot | VM_USER);
+    if (prot & VM_EXEC)
+        vm_icache_written(mm);
     return 0;
 }
 
@@ -336,6 +381,8 @@ static int vm_break_cow(struct mm *mm, pte_t *pte, uint64_t va, unsigned prot)
         memcpy(copy, old, PAGE_SIZE);
         *pte = pte_leaf(kva_to_pa(copy), vm_leaf_prot(prot));
         page_put(old);
+        if (prot & VM_EXEC)
+            vm_icache_written(mm);
     }
     arch_tlb_flush_page(va, mm->asid, mm->cpus);
     return 0;
@@ -408,6 +455,9 @@ int vm_fault(struct mm *mm, uint64_t va, enum vm_access access)
     int err = vm_fill_pte(a, va, pte, access);
     if (err)
         return err;
+    /* A new frame, whatever it held before, or a page-cache page the kernel filled. */
+    if (a->prot & VM_EXEC)
+        vm_icache_written(mm);
     /* Invalid -> valid: other harts can only hold a stale "not mapped", which gives them a
      * spurious fault that the valid-PTE path above resolves; so this hart alone. */
     arch_tlb_flush_page(va, mm->asid, 0);
@@ -439,6 +489,14 @@ int vm_check(struct mm *mm, uint64_t va, size_t len, enum vm_access access)
     return 0;
 }
 
+/* After the kernel stored into the page at va: code there must be refetched. */
+static void vm_icache_after_write(struct mm *mm, uint64_t va)
+{
+    struct vm_area *a = vm_area_find(mm, va);
+    if (a && (a->prot & VM_EXEC))
+        vm_icache_written(mm);
+}
+
 int vm_write(struct mm *mm, uint64_t va, const void *src, size_t len)
 {
     if (vm_check(mm, va, len, VM_ACCESS_WRITE))
@@ -452,6 +510,7 @@ int vm_write(struct mm *mm, uint64_t va, const void *src, size_t len)
         if (chunk > len)
             chunk = len;
         memcpy(pa_to_kva(pa), s, chunk);
+        vm_icache_after_write(mm, va);
         s += chunk;
         va += chunk;
         len -= chunk;
@@ -473,6 +532,8 @@ static void *vm_page_present_for(struct mm *mm, uint64_t va, bool write)
     if (!pte_valid(*pte)) {
         if (vm_fill_pte(a, va, pte, write ? VM_ACCESS_WRITE : VM_ACCESS_READ))
             return NULL;
+        if (a->prot & VM_EXEC)
+            vm_icache_written(mm);
         /* Invalid -> valid. An address space no hart has loaded yet (exec building it) needs
          * nothing: its fresh ASID is flushed when it is first activated. */
         if (!mm->asid_fresh)
@@ -499,6 +560,7 @@ int vm_fill(struct mm *mm, uint64_t va, const void *src, size_t len)
         if (chunk > len)
             chunk = len;
         memcpy(page + off, s, chunk);
+        vm_icache_after_write(mm, va);
         s += chunk;
         va += chunk;
         len -= chunk;

@@ -42,6 +42,7 @@ struct mm {
     uint64_t sigpage;           /* where the signal-return trampoline is mapped */
     uint64_t cpus;              /* harts (cpus[] indices) that have used it: they may cache it */
     int users;                  /* processes sharing it (a vfork child borrows its parent's) */
+    uint64_t icache_stale;      /* harts (cpus[] indices) that must fence.i before running it */
 };
 
 #define USER_STACK_TOP   (USER_TOP - PAGE_SIZE)
@@ -55,6 +56,11 @@ void vm_destroy(struct mm *mm);
 /* Share mm with one more process / drop one user (destroyed with the last). */
 struct mm *vm_get(struct mm *mm);
 void vm_put(struct mm *mm);
+/* The kernel wrote a page that mm maps executable (or made written pages executable):
+ * fence.i here if mm runs here, on the harts running it now, and later on the others. */
+void vm_icache_written(struct mm *mm);
+/* riscv_flush_icache: every thread of mm (as vm_icache_written), or only the caller's. */
+void vm_icache_flush_user(struct mm *mm, bool this_thread_only);
 /* Make mm the address space this hart translates through. */
 void vm_activate(struct mm *mm);
 /* Add a region; -EINVAL if it overlaps one or is outside user space, -ENOMEM. */

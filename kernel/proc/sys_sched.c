@@ -335,10 +335,10 @@ SYSCALL(riscv_flush_icache)
 {
     if (a[2] & ~(uint64_t)SYS_RISCV_FLUSH_ICACHE_LOCAL)
         return -EINVAL;
-    if (a[2] & SYS_RISCV_FLUSH_ICACHE_LOCAL)
-        arch_icache_flush_local();
-    else
-        arch_icache_flush_all();
+    /* As Linux: the whole process's threads (this hart now, the harts running it at once,
+     * the rest when they next switch to it), or with LOCAL only the caller's thread, which
+     * still gets a flush if it later moves to another hart. */
+    vm_icache_flush_user(current()->mm, a[2] & SYS_RISCV_FLUSH_ICACHE_LOCAL);
     return 0;
 }
 

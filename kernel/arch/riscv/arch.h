@@ -102,7 +102,10 @@ void arch_tlb_use_rfence(bool on);
 /* Hart features and cache/ordering operations for user space (hwcap.c). */
 void arch_hwcap_init(const struct machine_info *mi);   /* boot: riscv,isa and the SBI ids */
 bool arch_hwprobe(int64_t key, uint64_t *value);        /* riscv_hwprobe: false for unknown keys */
-void arch_icache_flush_local(void);                     /* fence.i on this hart */
+/* fence.i: the rules for when each runs are in docs/memory.md (instruction caches). */
+void arch_icache_flush_local(void);                     /* this hart now (counted fence_i_local) */
+void arch_icache_flush_switch(void);                    /* this hart, deferred to an mm switch (fence_i_deferred) */
+void arch_icache_flush_remote(uint64_t cpu_mask);       /* those other harts (cpus[] indices), waited for */
 void arch_icache_flush_all(void);                       /* fence + fence.i on every hart, waited for */
 
 /* -- blk -- */

@@ -45,6 +45,7 @@ boot_entry:
     call    boot_early_mmu          /* returns the satp value of the boot page table */
     csrw    CSR_SATP, a0
     sfence.vma zero, zero
+    fence.i                         /* the loader's stores wrote this text: fetch it afresh */
     /* Still at the physical pc (identity-mapped); continue at the linked addresses. */
     ld      sp, .Lboot_stack_va
     ld      t0, .Lkmain_va
@@ -68,6 +69,7 @@ secondary_entry:
     ld      t0, boot_satp
     csrw    CSR_SATP, t0
     sfence.vma zero, zero
+    fence.i                         /* a hart that never ran the kernel: same rule as hart 0 */
     /* This hart's boot stack: secondary_stacks + (index + 1) * BOOT_STACK_SIZE. */
     ld      sp, .Lsecondary_stacks_va
     addi    t1, a1, 1

@@ -4,6 +4,7 @@
 #include "sbi.h"
 #include "dev/devtree.h"
 #include "lib/kstring.h"
+#include "lib/trace.h"
 
 #define HWPROBE_KEY_MVENDORID     0
 #define HWPROBE_KEY_MARCHID       1
@@ -68,16 +69,28 @@ bool arch_hwprobe(int64_t key, uint64_t *value)
     }
 }
 
-void arch_icache_flush_local(void)
+static inline void hwcap_fence_i(void)
 {
     __asm__ volatile("fence.i" ::: "memory");
+}
+
+void arch_icache_flush_local(void)
+{
+    kstat_inc(KSTAT_FENCE_I_LOCAL);
+    hwcap_fence_i();
+}
+
+void arch_icache_flush_switch(void)
+{
+    kstat_inc(KSTAT_FENCE_I_DEFERRED);
+    hwcap_fence_i();
 }
 
 /* Every hart executes fence.i (and, by taking the firmware's trap, a full fence) before
  * this returns: SBI RFENCE waits for the remote harts. */
 void arch_icache_flush_all(void)
 {
-    __asm__ volatile("fence rw, rw\n\tfence.i" ::: "memory");
-    if (sbi_has(SBI_EXT_RFENCE))
-        sbi_call(SBI_EXT_RFENCE, 0, 0, (uint64_t)-1, 0);     /* hart_mask_base -1: all harts */
+    __asm__ volatile("fence rw, rw" ::: "memory");
+    arch_icache_flush_local();
+    arch_icache_flush_remote(~0UL);
 }

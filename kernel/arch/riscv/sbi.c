@@ -119,12 +119,14 @@ void arch_reboot(void)
 }
 
 #define SBI_IPI_SEND             0
+#define SBI_RFENCE_FENCE_I       0
 #define SBI_RFENCE_SFENCE_VMA    1
 #define SBI_RFENCE_SFENCE_VMA_ASID 2
 #define SBI_HSM_HART_START       0
 
 /* Both take a mask of hart ids (bit i = hart hartid_base + i). */
 #define SBI_EXT_LEGACY_SEND_IPI          0x04
+#define SBI_EXT_LEGACY_REMOTE_FENCE_I    0x05
 #define SBI_EXT_LEGACY_REMOTE_SFENCE     0x06
 #define SBI_EXT_LEGACY_REMOTE_SFENCE_ASID 0x07
 
@@ -164,6 +166,17 @@ void sbi_remote_sfence(uint64_t hart_mask, uint64_t start, uint64_t size, long a
     register uint64_t a6 __asm__("a6") = asid < 0 ? SBI_RFENCE_SFENCE_VMA : SBI_RFENCE_SFENCE_VMA_ASID;
     register uint64_t a7 __asm__("a7") = SBI_EXT_RFENCE;
     __asm__ volatile("ecall" : "+r"(a0), "+r"(a1) : "r"(a2), "r"(a3), "r"(a4), "r"(a6), "r"(a7) : "memory");
+}
+
+/* Both forms return only after every named hart has executed fence.i (OpenSBI synchronises). */
+void sbi_remote_fence_i(uint64_t hart_mask)
+{
+    if (!hart_mask)
+        return;
+    if (sbi.rfence)
+        sbi_call(SBI_EXT_RFENCE, SBI_RFENCE_FENCE_I, hart_mask, 0, 0);
+    else
+        sbi_call(SBI_EXT_LEGACY_REMOTE_FENCE_I, 0, (uint64_t)&hart_mask, 0, 0);
 }
 
 long sbi_hart_start(uint64_t hartid, uint64_t start_pa, uint64_t opaque)

@@ -41,6 +41,8 @@ void sbi_describe(void);               /* one banner line: spec version, impleme
 void sbi_send_ipi(uint64_t hart_mask);
 /* sfence.vma on other harts: whole range [start, start+size), asid < 0 for all address spaces. */
 void sbi_remote_sfence(uint64_t hart_mask, uint64_t start, uint64_t size, long asid);
+/* fence.i on other harts (a mask of hart ids); returns when they have executed it. */
+void sbi_remote_fence_i(uint64_t hart_mask);
 long sbi_hart_start(uint64_t hartid, uint64_t start_pa, uint64_t opaque);
 
 #endif

@@ -8,6 +8,7 @@
 #include "dev/console.h"
 #include "proc/sched.h"
 #include "lib/spinlock.h"
+#include "lib/trace.h"
 
 extern char secondary_entry[];
 
@@ -69,6 +70,22 @@ static uint64_t smp_hart_mask(uint64_t cpu_mask)
 void arch_send_ipi(uint64_t cpu_mask)
 {
     sbi_send_ipi(smp_hart_mask(cpu_mask));
+}
+
+/* The stores that wrote the code were made by this hart: the fence makes them visible to
+ * the targets before they are asked to refetch. */
+void arch_icache_flush_remote(uint64_t cpu_mask)
+{
+    uint64_t targets = 0;
+    for (uint32_t i = 0; i < MAX_HARTS; i++)
+        if ((cpu_mask & (1UL << i)) && cpus[i].online && &cpus[i] != this_cpu()) {
+            targets |= 1UL << i;
+            kstat_inc(KSTAT_FENCE_I_REMOTE);
+        }
+    if (!targets)
+        return;
+    __asm__ volatile("fence rw, rw" ::: "memory");
+    sbi_remote_fence_i(smp_hart_mask(targets));
 }
 
 /* Remote TLB shootdown. By default the kernel's own protocol (as on x86): the initiator, which
